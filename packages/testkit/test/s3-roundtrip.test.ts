@@ -33,7 +33,9 @@ test("a bucket is created on the local versitygw and an object round-trips throu
   const got = await client.send(
     new GetObjectCommand({ Bucket: "roundtrip", Key: "edf/train/a.edf" }),
   );
-  expect(Buffer.from(await got.Body!.transformToByteArray())).toEqual(body);
+  expect(
+    Buffer.from(await (got.Body as NonNullable<typeof got.Body>).transformToByteArray()),
+  ).toEqual(body);
   const list = await client.send(new ListObjectsV2Command({ Bucket: "roundtrip" }));
   expect(list.Contents?.map((o) => o.Key)).toEqual(["edf/train/a.edf"]);
   // posix backend: the object is a real file under the server's root
