@@ -1,3 +1,4 @@
+export * from "./eeg/index.ts";
 export { clientFor } from "./s3-server/client.ts";
 export { type S3Server, type StartOptions, startS3Server } from "./s3-server/server.ts";
 export { ensureVersitygw, toolsDir, VERSITYGW_VERSION } from "./s3-server/versitygw-install.ts";

@@ -1,0 +1,88 @@
+// Writes one generated dataset under a root and records what it wrote, so every generator
+// returns the same summary shape (paths relative and POSIX, as S3 keys will be).
+import { createHash } from "node:crypto";
+import { mkdir, readdir, rm, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { type EdfWriteSpec, writeEdf } from "./edf.ts";
+
+export interface GeneratedFile {
+  /** Relative to the dataset root, POSIX separators. */
+  path: string;
+  size: number;
+  /** Hex SHA-256, only where the dataset has a checksum list (CHB-MIT). */
+  sha256?: string;
+}
+
+export interface DatasetSummary<Counts> {
+  root: string;
+  /** Every file written, sorted by path. */
+  files: GeneratedFile[];
+  bytesTotal: number;
+  counts: Counts;
+}
+
+export class TreeWriter {
+  private readonly files: GeneratedFile[] = [];
+  private readonly dirs = new Set<string>();
+
+  private constructor(
+    readonly root: string,
+    private readonly hashAll: boolean,
+  ) {}
+
+  /**
+   * Refuses a non-empty root unless `replace`, since stale files from an earlier run would
+   * silently join the dataset (and miss from its checksum list).
+   */
+  static async open(root: string, opts: { replace?: boolean; sha256?: boolean }) {
+    const existing = await readdir(root).catch((e: NodeJS.ErrnoException) => {
+      if (e.code === "ENOENT") return [];
+      throw e;
+    });
+    if (existing.length > 0) {
+      if (!opts.replace) throw new Error(`output directory ${root} is not empty (use replace)`);
+      await rm(root, { recursive: true, force: true });
+    }
+    await mkdir(root, { recursive: true });
+    return new TreeWriter(root, opts.sha256 ?? false);
+  }
+
+  async edf(path: string, spec: Omit<EdfWriteSpec, "sha256">): Promise<GeneratedFile> {
+    const written = await writeEdf(await this.prepare(path), { ...spec, sha256: this.hashAll });
+    return this.add({ path, ...written });
+  }
+
+  async text(path: string, content: string | Buffer): Promise<GeneratedFile> {
+    const bytes = typeof content === "string" ? Buffer.from(content, "utf8") : content;
+    await writeFile(await this.prepare(path), bytes);
+    const file: GeneratedFile = { path, size: bytes.length };
+    if (this.hashAll) file.sha256 = createHash("sha256").update(bytes).digest("hex");
+    return this.add(file);
+  }
+
+  list(): readonly GeneratedFile[] {
+    return this.files;
+  }
+
+  summary<C>(counts: C): DatasetSummary<C> {
+    const files = [...this.files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    const bytesTotal = files.reduce((sum, f) => sum + f.size, 0);
+    return { root: this.root, files, bytesTotal, counts };
+  }
+
+  private async prepare(path: string): Promise<string> {
+    if (path.startsWith("/") || path.split("/").includes("..")) throw new Error(`bad path ${path}`);
+    const full = join(this.root, ...path.split("/"));
+    const dir = dirname(full);
+    if (!this.dirs.has(dir)) {
+      await mkdir(dir, { recursive: true });
+      this.dirs.add(dir);
+    }
+    return full;
+  }
+
+  private add(file: GeneratedFile): GeneratedFile {
+    this.files.push(file);
+    return file;
+  }
+}
