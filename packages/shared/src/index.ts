@@ -1,0 +1,35 @@
+export { findRepoRoot } from "./find-repo-root.ts";
+export { loadProjectConfigs, PROJECT_FILES, type ProjectConfigs } from "./load/cross-file.ts";
+export { type ConfigIssue, formatIssue } from "./load/issues.ts";
+export {
+  CONFIG_KINDS,
+  type ConfigByKind,
+  type ConfigKind,
+  kindFromFileName,
+} from "./load/kinds.ts";
+export { type LoadResult, loadConfigFile } from "./load/load-config-file.ts";
+export { pyFloatRepr, sensitivityMetricName } from "./load/py-float.ts";
+export { type ValidateResult, validateFiles } from "./load/validate-files.ts";
+export { isoDate } from "./schemas/common.ts";
+export {
+  type DatasetDef,
+  type DatasetLayout,
+  type DatasetsConfig,
+  datasetDefSchema,
+  datasetsConfigSchema,
+  LAYOUT_SPLITS,
+  S3_STORAGE_CLASSES,
+  type StorageClass,
+  type StoragePrices,
+} from "./schemas/datasets.ts";
+export { type GpuDef, type GpusConfig, gpuDefSchema, gpusConfigSchema } from "./schemas/gpus.ts";
+export {
+  type LaunchConfig,
+  type LaunchPreset,
+  launchConfigSchema,
+  launchPresetSchema,
+  MAX_TIMEOUT_S,
+  PRESET_NAMES,
+  type PresetName,
+} from "./schemas/launch.ts";
+export { type TrainingConfig, trainingConfigSchema } from "./schemas/training.ts";

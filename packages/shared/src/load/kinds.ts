@@ -1,0 +1,45 @@
+import { basename } from "node:path";
+import type { z } from "zod";
+import { datasetsRules } from "../rules/datasets.ts";
+import { gpusRules } from "../rules/gpus.ts";
+import { launchRules } from "../rules/launch.ts";
+import { trainingRules } from "../rules/training.ts";
+import { type DatasetsConfig, datasetsConfigSchema } from "../schemas/datasets.ts";
+import { type GpusConfig, gpusConfigSchema } from "../schemas/gpus.ts";
+import { type LaunchConfig, launchConfigSchema } from "../schemas/launch.ts";
+import { type TrainingConfig, trainingConfigSchema } from "../schemas/training.ts";
+import type { RuleSink } from "./issues.ts";
+import type { DeepPartial } from "./salvage.ts";
+
+export type ConfigKind = "training" | "datasets" | "launch" | "gpus";
+export const CONFIG_KINDS: readonly ConfigKind[] = ["training", "datasets", "launch", "gpus"];
+
+export type ConfigByKind = {
+  training: TrainingConfig;
+  datasets: DatasetsConfig;
+  launch: LaunchConfig;
+  gpus: GpusConfig;
+};
+
+type KindSpec<T> = {
+  schema: z.ZodType<T>;
+  rules: (c: DeepPartial<T>, out: RuleSink) => void;
+  /** Read by the trainer through PyYAML (YAML 1.1), so 1.1/1.2 differences matter. */
+  readByPyYaml: boolean;
+};
+
+export const KINDS: { [K in ConfigKind]: KindSpec<ConfigByKind[K]> } = {
+  training: { schema: trainingConfigSchema, rules: trainingRules, readByPyYaml: true },
+  datasets: { schema: datasetsConfigSchema, rules: datasetsRules, readByPyYaml: false },
+  launch: { schema: launchConfigSchema, rules: launchRules, readByPyYaml: false },
+  gpus: { schema: gpusConfigSchema, rules: gpusRules, readByPyYaml: false },
+};
+
+/** datasets.yaml / launch.yaml / gpus.yaml by name; any other YAML is a training config. */
+export function kindFromFileName(file: string): ConfigKind {
+  const name = basename(file).replace(/\.yml$/, ".yaml");
+  if (name === "datasets.yaml") return "datasets";
+  if (name === "launch.yaml") return "launch";
+  if (name === "gpus.yaml") return "gpus";
+  return "training";
+}

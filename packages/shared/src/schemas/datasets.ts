@@ -1,0 +1,93 @@
+import { z } from "zod";
+import { identifier, isoDate } from "./common.ts";
+
+/** S3 storage classes a PutObject accepts. */
+export const S3_STORAGE_CLASSES = [
+  "STANDARD",
+  "INTELLIGENT_TIERING",
+  "STANDARD_IA",
+  "ONEZONE_IA",
+  "GLACIER_IR",
+  "GLACIER",
+  "DEEP_ARCHIVE",
+  "REDUCED_REDUNDANCY",
+  "EXPRESS_ONEZONE",
+] as const;
+export const storageClassSchema = z.enum(S3_STORAGE_CLASSES);
+export type StorageClass = z.infer<typeof storageClassSchema>;
+
+/** Split names each layout produces (see docs/contracts.md, manifest `counts`). */
+export const LAYOUT_SPLITS = {
+  tusz: ["train", "dev", "eval"],
+  chbmit: ["all"],
+  flat: ["all"],
+} as const;
+export const layoutSchema = z.enum(["tusz", "chbmit", "flat"]);
+export type DatasetLayout = z.infer<typeof layoutSchema>;
+
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html
+const bucketSchema = z
+  .string()
+  .min(3, "bucket names are 3-63 characters")
+  .max(63, "bucket names are 3-63 characters")
+  .regex(
+    /^[a-z0-9][a-z0-9.-]*[a-z0-9]$/,
+    "bucket names use lower-case letters, digits, '.' and '-', and start and end with a letter or digit",
+  )
+  .refine((s) => !s.includes(".."), "bucket names cannot contain '..'")
+  .refine((s) => !/^\d+\.\d+\.\d+\.\d+$/.test(s), "bucket names cannot look like an IP address");
+
+const prefixSchema = z
+  .string()
+  .min(1)
+  .refine((s) => s.endsWith("/"), 'the prefix must end in "/"')
+  .refine((s) => !s.startsWith("/"), 'the prefix must not start with "/"')
+  .refine((s) => !s.includes("//"), 'the prefix must not contain "//"')
+  .refine((s) => !s.split("/").includes(".."), 'the prefix must not contain ".."');
+
+const sourceSchema = z
+  .string()
+  .min(1)
+  .refine(
+    (s) => !/^[a-z][a-z0-9+.-]*:\/\//i.test(s) || s.startsWith("https://"),
+    "a URL source must use https:// (or give a local directory)",
+  );
+
+const endpointSchema = z
+  .string()
+  .regex(/^https?:\/\/[^\s/]+(\/.*)?$/, "expected an http:// or https:// URL");
+
+const globList = z.array(z.string().min(1));
+
+export const datasetDefSchema = z.strictObject({
+  description: z.string().optional(),
+  /** Local directory (relative to the repo root, absolute, or ~/...) or an https:// URL. */
+  source: sourceSchema,
+  /** How split counts are derived from keys. */
+  layout: layoutSchema,
+  bucket: bucketSchema,
+  prefix: prefixSchema,
+  endpoint_url: endpointSchema.nullable().default(null),
+  region: z.string().min(1).optional(),
+  include: globList.default(["**"]),
+  exclude: globList.default([]),
+  storage_class: storageClassSchema.default("STANDARD"),
+  /** File in the source listing "<sha256>  <path>" per line (e.g. SHA256SUMS.txt). */
+  checksums: z.string().min(1).nullable().default(null),
+  /** Expected .edf count per split, when known. */
+  expected_counts: z.record(z.string(), z.number().int().nonnegative()).nullable().default(null),
+});
+
+export const storagePricesSchema = z.strictObject({
+  price_date: isoDate,
+  usd_per_gb_month: z.partialRecord(storageClassSchema, z.number().nonnegative()),
+});
+
+export const datasetsConfigSchema = z.strictObject({
+  storage_prices: storagePricesSchema,
+  datasets: z.record(identifier, datasetDefSchema),
+});
+
+export type DatasetDef = z.infer<typeof datasetDefSchema>;
+export type StoragePrices = z.infer<typeof storagePricesSchema>;
+export type DatasetsConfig = z.infer<typeof datasetsConfigSchema>;

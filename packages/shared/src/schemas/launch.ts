@@ -1,0 +1,64 @@
+import { z } from "zod";
+import { identifier } from "./common.ts";
+
+/** Modal rejects a function timeout above 24 h. */
+export const MAX_TIMEOUT_S = 86_400;
+
+export const PRESET_NAMES = ["smoke", "full", "eval"] as const;
+export type PresetName = (typeof PRESET_NAMES)[number];
+
+const repoRelativePath = z
+  .string()
+  .min(1)
+  .refine((s) => !s.startsWith("/") && !s.split(/[\\/]/).includes(".."), {
+    message: 'expected a path relative to the repo root, without ".."',
+  });
+
+export const launchPresetSchema = z.strictObject({
+  action: z.enum(["train", "evaluate", "check", "stage"]),
+  /** Training config file; must live under configs/ so it is versioned with the code. */
+  config: repoRelativePath
+    .refine((s) => s.startsWith("configs/"), {
+      message: "the training config must live under configs/",
+    })
+    .refine((s) => /\.ya?ml$/.test(s), { message: "expected a .yaml file" }),
+  /** A key of configs/gpus.yaml. */
+  gpu: z.string().min(1),
+  timeout_s: z
+    .number()
+    .int()
+    .min(60)
+    .max(MAX_TIMEOUT_S, {
+      message: `Modal rejects a timeout above ${MAX_TIMEOUT_S} s (24 h); longer runs resume in segments`,
+    }),
+  cpu: z.number().positive().max(64),
+  memory_mib: z.number().int().min(1024),
+  preemptible: z.boolean(),
+  /** Keys of configs/datasets.yaml to mount. */
+  datasets: z.array(identifier),
+  /** Folder holding the trainer's src/ package. */
+  trainer_source: repoRelativePath,
+  wandb: z.boolean(),
+  /** BGB_LIMIT_FILES for the run; null leaves it unset (required for non-smoke presets). */
+  limit_files: z.number().int().positive().nullable(),
+  /** For the cost estimate; more than timeout_s means resumed segments. */
+  planned_hours: z.number().positive(),
+});
+
+export const launchConfigSchema = z.strictObject({
+  app: z.strictObject({
+    name: z.string().min(1),
+    modal_min_version: z.string().regex(/^\d+\.\d+\.\d+$/, "expected a version like 1.6.0"),
+    results_volume: z.string().min(1),
+    data_volume: z.string().min(1),
+    secrets: z.strictObject({ aws: z.string().min(1), wandb: z.string().min(1) }),
+  }),
+  presets: z.strictObject({
+    smoke: launchPresetSchema,
+    full: launchPresetSchema,
+    eval: launchPresetSchema,
+  }),
+});
+
+export type LaunchPreset = z.infer<typeof launchPresetSchema>;
+export type LaunchConfig = z.infer<typeof launchConfigSchema>;
