@@ -1,0 +1,307 @@
+"""Bodies of the Modal functions, as plain Python (app.py only wires Modal objects in).
+
+Deterministic problems (a taken run name, a wrong dataset version, a bad config) are
+returned as a failed result instead of raised, so Modal's retries never repeat them.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any, TextIO
+
+import yaml
+
+from . import run_record, versions
+from .check import run_checks
+from .entry import UsageError
+from .manifest import ManifestError, load_manifest
+from .paths import PathError, RunPaths
+from .runner import EvalJob, Hooks, RunnerError, TrainJob, run_evaluate, run_train
+from .spec import LaunchSpec, SpecError, pick_dataset
+from .stage import StageResult, resolve_data_root, stage, staged_dir
+
+_EXPECTED = (SpecError, ManifestError, RunnerError, PathError, UsageError, yaml.YAMLError)
+
+
+def _out(out: TextIO | None) -> TextIO:
+    return out or sys.stdout
+
+
+def _base_record(spec: LaunchSpec, run: str, action: str, **extra: Any) -> dict[str, Any]:
+    rec = run_record.new_record(
+        run=run,
+        action=action,
+        preset=spec.preset,
+        config_path=None,
+        config_sha256=None,
+        dataset_versions={d.name: d.version for d in spec.datasets},
+        git_sha=spec.git_sha,
+        git_dirty=spec.git_dirty,
+        gpu=spec.gpu if action != "stage" else None,
+    )
+    rec.update(extra)
+    return rec
+
+
+def _refused(
+    spec: LaunchSpec,
+    run: str,
+    action: str,
+    err: Exception,
+    results_root: str,
+    out: TextIO | None,
+    commit: Callable[[], None],
+) -> dict[str, Any]:
+    msg = str(err)
+    _out(out).write(f"[bgb] error: {msg}\n")
+    rec = _base_record(spec, run, action)
+    rec.update(exit_status="failed", ended_at=run_record.utc_now(), message=msg)
+    # Record the failure only where no other run lives.
+    try:
+        path = Path(str(RunPaths.of(results_root, run).run_json))
+        if not path.exists():
+            run_record.write(path, rec)
+            commit()
+    except (PathError, OSError):
+        pass
+    return rec
+
+
+def _training_root(
+    spec: LaunchSpec, config_dataset: str | None, staged_root: str
+) -> tuple[Any, str]:
+    ds = pick_dataset(spec, config_dataset)
+    root = resolve_data_root(ds.mount, staged_root, ds.name, ds.version)
+    load_manifest(root, expected_version=ds.version)  # the right dataset, before any GPU time
+    return ds, root
+
+
+def do_train(
+    spec: LaunchSpec,
+    *,
+    run: str,
+    config_path: str,
+    config_text: str,
+    resume: bool,
+    segment: int,
+    launch_id: str,
+    call_id: str | None,
+    commit: Callable[[], None],
+    spawn_next: Callable[[int], str | None] | None,
+    results_root: str = versions.RESULTS_MOUNT,
+    staged_root: str = versions.DATA_VOLUME_MOUNT,
+    app_dir: str = versions.APP_DIR,
+    python: str = "python",
+    base_env: Mapping[str, str] | None = None,
+    budget_s: float | None = None,
+    margin_s: float | None = None,
+    stop_grace_s: float = 120.0,
+    out: TextIO | None = None,
+) -> dict[str, Any]:
+    try:
+        cfg = yaml.safe_load(config_text) or {}
+        data = cfg.get("data") if isinstance(cfg, dict) else None
+        ds, root = _training_root(
+            spec, data.get("dataset") if isinstance(data, dict) else None, staged_root
+        )
+        _out(out).write(f"[bgb] dataset {ds.name} version {ds.version[:12]} read from {root}\n")
+        job = TrainJob(
+            run=run,
+            config_path=config_path,
+            config_text=config_text,
+            data_root=root,
+            resume=resume,
+            segment=segment,
+            launch_id=launch_id,
+            call_id=call_id,
+            results_root=results_root,
+            limit_files=spec.limit_files,
+            preset=spec.preset,
+            dataset_versions={ds.name: ds.version},
+            git_sha=spec.git_sha,
+            git_dirty=spec.git_dirty,
+            gpu=spec.gpu,
+            python=python,
+            app_dir=app_dir,
+            base_env=base_env,
+            budget_s=spec.timeout_s if budget_s is None else budget_s,
+            margin_s=margin_s,
+            stop_grace_s=stop_grace_s,
+        )
+        return run_train(job, Hooks(commit=commit, spawn_next=spawn_next, out=out))
+    except _EXPECTED as e:
+        return _refused(spec, run, "train", e, results_root, out, commit)
+
+
+def evaluation_data_dir(root: str, split: str) -> str:
+    """TUSZ layout: <root>/edf/<split>; a flat layout (split `all`): the root itself."""
+    edf = Path(root) / "edf"
+    if edf.is_dir():
+        d = edf / split
+        if not d.is_dir():
+            raise UsageError(f"split {split!r} not found: {d} does not exist")
+        return str(d)
+    if split not in ("all", "eval", "dev"):
+        raise UsageError(f"split {split!r}: {root} has no edf/<split> folders (flat layout)")
+    return root
+
+
+def do_evaluate(
+    spec: LaunchSpec,
+    *,
+    run: str,
+    checkpoint: str,
+    split: str,
+    call_id: str | None,
+    commit: Callable[[], None],
+    results_root: str = versions.RESULTS_MOUNT,
+    staged_root: str = versions.DATA_VOLUME_MOUNT,
+    app_dir: str = versions.APP_DIR,
+    python: str = "python",
+    base_env: Mapping[str, str] | None = None,
+    out: TextIO | None = None,
+) -> dict[str, Any]:
+    try:
+        ds, root = _training_root(spec, None, staged_root)
+        job = EvalJob(
+            run=run,
+            checkpoint=checkpoint,
+            data_dir=evaluation_data_dir(root, split),
+            split=split,
+            results_root=results_root,
+            call_id=call_id,
+            preset=spec.preset,
+            dataset_versions={ds.name: ds.version},
+            git_sha=spec.git_sha,
+            git_dirty=spec.git_dirty,
+            gpu=spec.gpu,
+            python=python,
+            app_dir=app_dir,
+            base_env=base_env,
+            budget_s=spec.timeout_s,
+        )
+        return run_evaluate(job, Hooks(commit=commit, out=out))
+    except _EXPECTED as e:
+        return _refused(spec, run, "evaluate", e, results_root, out, commit)
+
+
+def _fresh_run(results_root: str, run: str) -> Path:
+    path = Path(str(RunPaths.of(results_root, run).run_json))
+    if path.exists():
+        raise RunnerError(f"run {run!r} already exists; choose another --run")
+    return path
+
+
+def do_check(
+    spec: LaunchSpec,
+    *,
+    run: str,
+    commit: Callable[[], None],
+    results_root: str = versions.RESULTS_MOUNT,
+    app_dir: str = versions.APP_DIR,
+    python: str = "python",
+    runner: Callable[..., subprocess.CompletedProcess[str]] = subprocess.run,
+    out: TextIO | None = None,
+) -> dict[str, Any]:
+    o = _out(out)
+    try:
+        path = _fresh_run(results_root, run)
+    except _EXPECTED as e:
+        return _refused(spec, run, "check", e, results_root, out, commit)
+    results = run_checks(
+        gpu=spec.gpu,
+        datasets=spec.datasets,
+        results_root=results_root,
+        run=run,
+        app_dir=app_dir,
+        python=python,
+        runner=runner,
+        emit=lambda line: (o.write(line + "\n"), o.flush()),
+    )
+    ok = all(r.ok for r in results)
+    rec = _base_record(spec, run, "check", checks=[r.line() for r in results])
+    rec.update(
+        exit_status="succeeded" if ok else "failed",
+        exit_code=0 if ok else 1,
+        ended_at=run_record.utc_now(),
+    )
+    run_record.write(path, rec)
+    commit()
+    return rec
+
+
+def do_stage(
+    spec: LaunchSpec,
+    *,
+    run: str,
+    commit_results: Callable[[], None],
+    commit_data: Callable[[], None],
+    results_root: str = versions.RESULTS_MOUNT,
+    staged_root: str = versions.DATA_VOLUME_MOUNT,
+    workers: int = versions.STAGE_WORKERS,
+    progress_every_s: float = 60.0,
+    out: TextIO | None = None,
+) -> dict[str, Any]:
+    o = _out(out)
+    try:
+        path = _fresh_run(results_root, run)
+        if not spec.datasets:
+            raise SpecError("the launch spec has no dataset to stage")
+    except _EXPECTED as e:
+        return _refused(spec, run, "stage", e, results_root, out, commit_results)
+    rec = _base_record(spec, run, "stage", staged={})
+    run_record.write(path, rec)
+    commit_results()
+    ok = True
+    for ds in spec.datasets:
+        dst = staged_dir(staged_root, ds.name, ds.version)
+        try:
+            manifest = load_manifest(ds.mount, expected_version=ds.version)
+        except ManifestError as e:
+            o.write(f"[bgb] stage {ds.name}: {e}\n")
+            rec["staged"][ds.name] = {"dir": str(dst), "complete": False, "error": str(e)}
+            ok = False
+            continue
+
+        def progress(
+            r: StageResult, name: str = ds.name, total: int = manifest.files_total
+        ) -> None:
+            o.write(
+                f"[bgb] stage {name}: {r.done}/{total} files "
+                f"({r.copied} copied, {r.skipped} kept, {len(r.failed)} failed)\n"
+            )
+            o.flush()
+            commit_data()  # keep what is copied even if the container dies
+
+        o.write(f"[bgb] stage {ds.name}: {manifest.files_total} files {ds.mount} -> {dst}\n")
+        r = stage(
+            ds.mount,
+            dst,
+            manifest,
+            workers=workers,
+            on_progress=progress,
+            progress_every_s=progress_every_s,
+        )
+        commit_data()
+        for line in r.failed[:20]:
+            o.write(f"[bgb] stage {ds.name}: FAILED {line}\n")
+        rec["staged"][ds.name] = {
+            "dir": str(dst),
+            "complete": r.complete,
+            "copied": r.copied,
+            "kept": r.skipped,
+            "bytes_copied": r.bytes_copied,
+            "failed": r.failed[:100],
+        }
+        ok = ok and r.complete
+    rec.update(
+        exit_status="succeeded" if ok else "failed",
+        exit_code=0 if ok else 1,
+        ended_at=run_record.utc_now(),
+    )
+    run_record.write(path, rec)
+    commit_results()
+    return rec
