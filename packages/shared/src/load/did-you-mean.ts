@@ -31,7 +31,10 @@ export function closest(word: string, candidates: Iterable<string>): string | un
   let best: string | undefined;
   let bestD = Number.POSITIVE_INFINITY;
   for (const c of candidates) {
-    const dist = editDistance(w, c.toLowerCase());
+    const cl = c.toLowerCase();
+    // A truncated or extended key (gradient_accumulation -> gradient_accumulation_steps).
+    const affix = Math.min(w.length, cl.length) >= 6 && (cl.startsWith(w) || w.startsWith(cl));
+    const dist = affix ? Math.min(editDistance(w, cl), limit) : editDistance(w, cl);
     if (dist <= limit && dist < bestD) {
       best = c;
       bestD = dist;
@@ -40,7 +43,15 @@ export function closest(word: string, candidates: Iterable<string>): string | un
   return best;
 }
 
+/** "did you mean X?"; a word that begins several candidates (A100) lists them all. */
 export function didYouMean(word: string, candidates: Iterable<string>): string | undefined {
-  const c = closest(word, candidates);
+  const list = [...candidates];
+  const w = word.toLowerCase();
+  const extensions = list.filter(
+    (c) => w.length >= 3 && c.length > w.length && c.toLowerCase().startsWith(w),
+  );
+  if (extensions.length > 1 && extensions.length <= 4)
+    return `did you mean ${extensions.join(" or ")}?`;
+  const c = closest(word, list);
   return c === undefined ? undefined : `did you mean ${c}?`;
 }

@@ -8,11 +8,11 @@ export type ConfigIssue = {
   line?: number;
 };
 
-/** `<file>: <path>: <message> (<hint>)` on one line. */
+/** `<file>: <path>: <message> (<hint>)` on one line; `<file>: <message>` for the whole file. */
 export function formatIssue(i: ConfigIssue): string {
-  const where = i.path === "" ? "(root)" : i.path;
-  const hint = i.hint ? ` (${i.hint})` : "";
-  return `${i.file}: ${where}: ${oneLine(i.message)}${hint}`;
+  const where = i.path === "" ? "" : `${i.path}: `;
+  const hint = i.hint ? ` (${oneLine(i.hint)})` : "";
+  return `${i.file}: ${where}${oneLine(i.message)}${hint}`;
 }
 
 export type PathSegment = string | number;

@@ -99,3 +99,13 @@ export function enumOptionsAt(root: z.ZodType, path: readonly PropertyKey[]): st
   }
   return out;
 }
+
+/** Dot paths of every object key in the schema (not through records or lists). */
+export function allKeyPaths(root: z.ZodType, prefix = "", depth = 0): string[] {
+  const shape = objectShape(root);
+  if (!shape || depth > 8) return [];
+  return Object.entries(shape).flatMap(([k, s]) => {
+    const p = prefix === "" ? k : `${prefix}.${k}`;
+    return [p, ...allKeyPaths(s, p, depth + 1)];
+  });
+}

@@ -32,20 +32,17 @@ export function parseYaml(text: string): ParsedYaml {
   const first = doc.errors[0];
   if (first) {
     // Later errors are nearly always cascades of the first one; one precise line is more useful.
-    const line = first.linePos?.[0]?.line;
-    const col = first.linePos?.[0]?.col;
-    const where =
-      line === undefined ? "" : ` at line ${line}${col === undefined ? "" : `, column ${col}`}`;
-    return line === undefined
-      ? { ok: false, message: `YAML syntax error: ${firstLine(first.message)}` }
-      : { ok: false, message: `YAML syntax error${where}: ${firstLine(first.message)}`, line };
+    const { line, col } = lines.linePos(first.pos[0]);
+    return {
+      ok: false,
+      message: `YAML syntax error at line ${line}, column ${col}: ${firstLine(first.message)}`,
+      line,
+    };
   }
-  const warnings = doc.warnings.map((w) => {
-    const line = w.linePos?.[0]?.line;
-    return line === undefined
-      ? { message: firstLine(w.message) }
-      : { message: firstLine(w.message), line };
-  });
+  const warnings = doc.warnings.map((w) => ({
+    message: firstLine(w.message),
+    line: lines.linePos(w.pos[0]).line,
+  }));
   return { ok: true, data: doc.toJS({ maxAliasCount: 100 }), doc, lines, warnings };
 }
 

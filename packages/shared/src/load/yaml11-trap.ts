@@ -19,12 +19,11 @@ export function yaml11Kind(source: string): Yaml11Kind {
   return "str";
 }
 
-/** Writes a number so that both YAML 1.1 and 1.2 read it as that number: 3e-4 -> 3.0e-4. */
-export function yaml11SafeNumber(n: number): string {
-  const s = String(n);
-  const m = /^(-?\d+)(?:\.(\d+))?e([-+]?)(\d+)$/.exec(s);
-  if (!m) return s;
-  return `${m[1]}.${m[2] ?? "0"}e${m[3] === "-" ? "-" : "+"}${m[4]}`;
+/** Rewrites a number so YAML 1.1 and 1.2 both read it as a number: 3e-4 -> 3.0e-4, 1E5 -> 1.0e+5. */
+export function yaml11SafeNumber(source: string, value: number): string {
+  const m = /^([-+]?\d+)(?:\.(\d*))?[eE]([-+]?)(\d+)$/.exec(source.replace(/_/g, ""));
+  if (!m) return String(value);
+  return `${m[1]}.${m[2] || "0"}e${m[3] === "-" ? "-" : "+"}${m[4]}`;
 }
 
 /** A warning message when PyYAML would read `source` differently from YAML 1.2's `value`. */
@@ -37,7 +36,7 @@ export function yaml11Difference(
     if (py === "str") {
       return {
         message: `${source} is a number in YAML 1.2 but the string "${source}" to PyYAML (YAML 1.1), which the trainer uses`,
-        hint: `write ${yaml11SafeNumber(value)}`,
+        hint: `write ${yaml11SafeNumber(source, value)}`,
       };
     }
     if (py === "int" && /^[-+]?0[0-7_]+$/.test(source)) {

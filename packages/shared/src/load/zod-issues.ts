@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import { didYouMean } from "./did-you-mean.ts";
 import { dotPath, type PathSegment, type RuleIssue } from "./issues.ts";
-import { enumOptionsAt, knownKeysAt } from "./schema-walk.ts";
+import { allKeyPaths, enumOptionsAt, knownKeysAt } from "./schema-walk.ts";
 
 type Issue = z.core.$ZodIssue;
 
@@ -32,6 +32,12 @@ function typeName(expected: string): string {
   return names[expected] ?? expected;
 }
 
+/** A key written in the wrong section: `experiment.save_plots` -> evaluation.save_plots. */
+function elsewhere(schema: z.ZodType, key: string): string | undefined {
+  const hits = allKeyPaths(schema).filter((p) => p === key || p.endsWith(`.${key}`));
+  return hits.length === 0 ? undefined : `did you mean ${hits.join(" or ")}?`;
+}
+
 /** Turns zod issues into one readable issue per problem (one per unknown key). */
 export function fromZodIssues(
   schema: z.ZodType,
@@ -52,7 +58,11 @@ export function fromZodIssues(
     switch (issue.code) {
       case "unrecognized_keys":
         for (const key of issue.keys) {
-          push([...path, key], "unknown key", didYouMean(key, knownKeysAt(schema, path)));
+          push(
+            [...path, key],
+            "unknown key",
+            didYouMean(key, knownKeysAt(schema, path)) ?? elsewhere(schema, key),
+          );
         }
         return;
       case "invalid_type":

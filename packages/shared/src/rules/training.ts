@@ -167,7 +167,7 @@ function earlyStoppingMetric(c: DeepPartial<TrainingConfig>, out: RuleSink): voi
         : (didYouMean(metric, produced) ?? `one of ${produced.join(", ")}`);
     out.error(
       "training.early_stopping.metric",
-      `${metric} is not a metric the evaluation produces, so early stopping would never see an improvement`,
+      `${metric} is not a metric the evaluation produces, so early stopping cannot track it (upstream this stopped a 100-epoch run after a few epochs)`,
       hint,
     );
     return;
