@@ -1,0 +1,5 @@
+#!/usr/bin/env node
+// `pnpm data-sync sync|status|verify|gc <dataset>`
+import { main } from "../cli/main.ts";
+
+await main(process.argv.slice(2), "data-sync", false);

@@ -1,0 +1,58 @@
+// The one error boundary: typed errors become one line and a documented exit code.
+import { CommanderError } from "commander";
+import { EXIT, type ExitCode, FatalError, InterruptedError, UsageError } from "../engine/errors.ts";
+import { StoreError } from "../storage/store.ts";
+import { buildProgram } from "./program.ts";
+
+function exitFor(err: unknown): { code: ExitCode; message: string } {
+  if (err instanceof UsageError) return { code: EXIT.usage, message: err.message };
+  if (err instanceof FatalError) return { code: EXIT.fatal, message: err.message };
+  if (err instanceof InterruptedError) return { code: EXIT.interrupted, message: "interrupted" };
+  if (err instanceof StoreError)
+    return { code: err.fatal ? EXIT.fatal : EXIT.someFailed, message: err.message };
+  const message = err instanceof Error ? err.message : String(err);
+  return { code: EXIT.someFailed, message: `unexpected: ${message}` };
+}
+
+export async function main(argv: string[], name: string, syncOnly: boolean): Promise<never> {
+  // We pin the SDK in the lockfile; its Node 20 notice would only clutter every run.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+  const json = argv.includes("--json");
+  let pending: Promise<ExitCode> | undefined;
+  const program = buildProgram(
+    (p) => {
+      pending = p;
+    },
+    name,
+    syncOnly,
+  );
+  program.exitOverride();
+  program.configureOutput({
+    writeErr: (s) => {
+      if (!json) process.stderr.write(s);
+    },
+  });
+  let code: ExitCode;
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    code = pending ? await pending : EXIT.ok;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      code = err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+      if (json && code !== EXIT.ok)
+        process.stdout.write(
+          `${JSON.stringify({ event: "error", message: err.message, exit_code: code })}\n`,
+        );
+    } else {
+      const { code: c, message } = exitFor(err);
+      code = c;
+      if (json)
+        process.stdout.write(`${JSON.stringify({ event: "error", message, exit_code: code })}\n`);
+      else process.stderr.write(`error: ${message}\n`);
+      if (process.env.BGB_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+    }
+  }
+  // Let stdout drain before leaving (pipes are asynchronous).
+  await new Promise<void>((r) => process.stdout.write("", () => r()));
+  process.exit(code);
+}

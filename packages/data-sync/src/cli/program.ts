@@ -1,0 +1,92 @@
+// The command line: names and flags only; every command is a thin adapter.
+import { Command, Option } from "commander";
+import type { ExitCode } from "../engine/errors.ts";
+import { gcCommand, statusCommand, verifyCommand } from "./commands/maintenance.ts";
+import { syncCommand } from "./commands/sync.ts";
+
+const EXIT_HELP = `
+Exit codes:
+  0    everything present and verified
+  1    some files failed (the others went on)
+  2    usage or config error
+  3    fatal: credentials, bucket, endpoint, permissions, source
+  130  interrupted (run again to continue)
+
+Endpoint: --endpoint, else the dataset's endpoint_url, else AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL,
+else AWS S3. Credentials come only from the standard AWS chain (env, profile, SSO, instance role).`;
+
+const collect = (v: string, prev: string[] | undefined) => [...(prev ?? []), v];
+
+function targetOptions(cmd: Command): Command {
+  return cmd
+    .option("--config <file>", "datasets file (default: configs/datasets.yaml)")
+    .option("--source <dir>", "dataset folder (overrides the config's source)")
+    .option("--bucket <name>", "bucket (overrides the config)")
+    .option("--prefix <p/>", "key prefix ending in / (overrides the config)")
+    .option("--endpoint <url>", "S3-compatible endpoint; non-AWS endpoints use path-style")
+    .option("--include <glob>", "only keys matching (repeatable; overrides the config)", collect)
+    .option("--exclude <glob>", "skip keys matching (repeatable; overrides the config)", collect)
+    .option(
+      "--state-dir <dir>",
+      "where journals live (default $BGB_STATE_DIR or ~/.local/state/bgb)",
+    )
+    .option("--concurrency <n>", "requests in flight at once (1-256)", "16")
+    .option("--request-timeout <s>", "abandon a connection silent this long and retry", "60")
+    .option("--json", "newline-delimited JSON on stdout");
+}
+
+function transferOptions(cmd: Command): Command {
+  return cmd
+    .option(
+      "--part-size <size>",
+      "multipart part size (raised to stay under 10,000 parts)",
+      "16MiB",
+    )
+    .option("--max-memory <size>", "memory for the whole process, part buffers included", "256MiB")
+    .option("--bwlimit <rate>", "upload bandwidth cap, e.g. 20MiB (per second)")
+    .option(
+      "--dry-run",
+      "print the plan, totals, request count and monthly storage cost; send nothing",
+    )
+    .option("--verify-remote", "don't trust the journal: check each object in the bucket")
+    .addOption(
+      new Option("--progress-interval <s>", "seconds between plain progress lines").default("5"),
+    );
+}
+
+export function buildProgram(
+  run: (p: Promise<ExitCode>) => void,
+  name: string,
+  syncOnly: boolean,
+): Command {
+  const program = new Command(name)
+    .description("Resumable, verified, concurrent upload of EEG dataset trees to S3")
+    .showHelpAfterError("(add --help for usage)")
+    .addHelpText("after", EXIT_HELP);
+
+  const sync = transferOptions(targetOptions(syncOnly ? program : program.command("sync")))
+    .argument("<dataset>", "a name in configs/datasets.yaml (tuh, chbmit, ...)")
+    .action((dataset: string, flags) => run(syncCommand(dataset, flags)));
+  if (!syncOnly) {
+    sync.description("upload what is missing, resume what was interrupted, write the manifest");
+    targetOptions(program.command("status"))
+      .description("what a sync would do now, from the journal alone")
+      .option("--part-size <size>", "part size the plan assumes", "16MiB")
+      .argument("<dataset>")
+      .action((d: string, f) => run(statusCommand(d, f)));
+    targetOptions(program.command("verify"))
+      .description("check every object of the manifest in the bucket (HEAD + checksums)")
+      .option("--deep", "download each object and hash it")
+      .argument("<dataset>")
+      .action((d: string, f) => run(verifyCommand(d, f)));
+    targetOptions(program.command("gc"))
+      .description(
+        "abort multipart uploads under the prefix that this tool started and no longer tracks",
+      )
+      .option("--all", "also abort uploads this tool did not start")
+      .option("--dry-run", "list what would be aborted")
+      .argument("<dataset>")
+      .action((d: string, f) => run(gcCommand(d, f)));
+  }
+  return program;
+}

@@ -1,0 +1,99 @@
+// Wiring shared by the commands: target -> store, source, renderer, cancellation.
+import { UsageError } from "../engine/errors.ts";
+import { MiB } from "../engine/part-size.ts";
+import { httpSource } from "../source/http-source.ts";
+import { localSource } from "../source/local-source.ts";
+import type { Source } from "../source/source.ts";
+import { createS3Store } from "../storage/s3-store.ts";
+import type { ObjectStore } from "../storage/store.ts";
+import { jsonRenderer } from "./render/json-renderer.ts";
+import type { Renderer } from "./render/renderer.ts";
+import { textRenderer } from "./render/text-renderer.ts";
+import type { Target } from "./target.ts";
+import { parseIntFlag, parseSize } from "./units.ts";
+
+export interface TransferFlags {
+  concurrency?: string;
+  partSize?: string;
+  maxMemory?: string;
+  bwlimit?: string;
+  requestTimeout?: string;
+  json?: boolean;
+  progressInterval?: string;
+}
+
+/** What the process needs beyond the part buffers: Node, the SDK, sockets, the walk. */
+export const MEMORY_RESERVE = 96 * MiB;
+
+export interface TransferSettings {
+  concurrency: number;
+  partSize: number;
+  maxMemory: number;
+  memoryBudget: number;
+  bytesPerSecond: number;
+  requestTimeoutMs: number;
+}
+
+export function transferSettings(f: TransferFlags): TransferSettings {
+  const concurrency = f.concurrency ? parseIntFlag("--concurrency", f.concurrency, 1, 256) : 16;
+  const partSize = f.partSize ? parseSize("--part-size", f.partSize) : 16 * MiB;
+  const maxMemory = f.maxMemory ? parseSize("--max-memory", f.maxMemory) : 256 * MiB;
+  const bytesPerSecond = f.bwlimit ? parseSize("--bwlimit", f.bwlimit) : Number.POSITIVE_INFINITY;
+  const requestTimeoutMs = f.requestTimeout
+    ? parseIntFlag("--request-timeout", f.requestTimeout, 1, 3600) * 1000
+    : 60_000;
+  if (partSize < 5 * MiB || partSize > 5 * 1024 * MiB) {
+    throw new UsageError(`--part-size: ${f.partSize} is outside S3's 5MiB..5GiB part limits`);
+  }
+  if (f.bwlimit && bytesPerSecond < 1024)
+    throw new UsageError(`--bwlimit: ${f.bwlimit} is below 1KiB/s`);
+  const memoryBudget = maxMemory - MEMORY_RESERVE;
+  if (memoryBudget < partSize) {
+    throw new UsageError(
+      `--max-memory ${f.maxMemory ?? "256MiB"} leaves no room for one ${f.partSize ?? "16MiB"} part; give at least part size + 96MiB`,
+    );
+  }
+  return { concurrency, partSize, maxMemory, memoryBudget, bytesPerSecond, requestTimeoutMs };
+}
+
+export function makeStore(
+  t: Target,
+  s: Pick<TransferSettings, "concurrency" | "requestTimeoutMs">,
+): ObjectStore {
+  return createS3Store({
+    bucket: t.bucket,
+    endpoint: t.endpoint,
+    maxSockets: s.concurrency,
+    requestTimeoutMs: s.requestTimeoutMs,
+    maxAttempts: 6,
+  });
+}
+
+export async function makeSource(t: Target): Promise<Source> {
+  if (/^https?:\/\//.test(t.source)) {
+    return httpSource(t.source, t.checksums);
+  }
+  return localSource(t.source);
+}
+
+export function makeRenderer(f: { json?: boolean; progressInterval?: string }): Renderer {
+  if (f.json) return jsonRenderer();
+  const intervalMs = f.progressInterval
+    ? parseIntFlag("--progress-interval", f.progressInterval, 1, 3600) * 1000
+    : 5000;
+  return textRenderer({ tty: Boolean(process.stdout.isTTY), intervalMs });
+}
+
+/** Ctrl-C / SIGTERM abort the run cleanly; a second Ctrl-C leaves at once. */
+export function cancellation(): AbortSignal {
+  const ac = new AbortController();
+  let count = 0;
+  const on = () => {
+    count++;
+    if (count > 1) process.exit(130);
+    ac.abort();
+  };
+  process.on("SIGINT", on);
+  process.on("SIGTERM", on);
+  return ac.signal;
+}

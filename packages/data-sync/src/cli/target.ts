@@ -1,0 +1,106 @@
+// From `<dataset>` and the override flags to one resolved target: source, bucket, prefix, endpoint.
+
+import { createHash } from "node:crypto";
+import { homedir } from "node:os";
+import { isAbsolute, join, resolve } from "node:path";
+import { type DatasetDef, findRepoRoot, formatIssue, loadConfigFile } from "@bgb/shared";
+import type { DatasetLayout } from "@bgb/shared/manifest";
+import { UsageError } from "../engine/errors.ts";
+import { makeFilter } from "../engine/glob.ts";
+import { checkPrefix } from "../engine/keys.ts";
+import { type EndpointChoice, resolveEndpoint } from "../storage/endpoint.ts";
+
+export interface TargetFlags {
+  config?: string;
+  source?: string;
+  bucket?: string;
+  prefix?: string;
+  endpoint?: string;
+  include?: string[];
+  exclude?: string[];
+  stateDir?: string;
+}
+
+export interface Target {
+  dataset: string;
+  layout: DatasetLayout;
+  source: string;
+  /** checksum list inside the source (e.g. SHA256SUMS.txt), if the dataset has one */
+  checksums: string | null;
+  bucket: string;
+  prefix: string;
+  endpoint: EndpointChoice;
+  storageClass: string;
+  usdPerGbMonth: number | undefined;
+  priceDate: string | undefined;
+  filter: (rel: string) => boolean;
+  journalPath: string;
+  stateDir: string;
+}
+
+function stateDirFrom(flag: string | undefined): string {
+  if (flag) return resolve(flag);
+  if (process.env.BGB_STATE_DIR) return resolve(process.env.BGB_STATE_DIR);
+  const xdg = process.env.XDG_STATE_HOME;
+  return join(xdg && isAbsolute(xdg) ? xdg : join(homedir(), ".local", "state"), "bgb");
+}
+
+function expandSource(src: string, base: string): string {
+  if (/^https?:\/\//.test(src)) return src;
+  if (src === "~" || src.startsWith("~/")) return join(homedir(), src.slice(1));
+  return resolve(base, src);
+}
+
+export function resolveTarget(dataset: string, flags: TargetFlags): Target {
+  const root = findRepoRoot() ?? process.cwd();
+  const configPath = flags.config ? resolve(flags.config) : join(root, "configs", "datasets.yaml");
+  const loaded = loadConfigFile(configPath, "datasets");
+  if (!loaded.config) {
+    const first = loaded.errors[0];
+    const more =
+      loaded.errors.length > 1
+        ? ` (and ${loaded.errors.length - 1} more: run pnpm launch validate)`
+        : "";
+    throw new UsageError(first ? `${formatIssue(first)}${more}` : `${configPath}: invalid`);
+  }
+  const all = loaded.config.datasets as Record<string, DatasetDef>;
+  const def = all[dataset];
+  if (!def) {
+    const names = Object.keys(all).join(", ");
+    throw new UsageError(`unknown dataset "${dataset}" in ${configPath}; known: ${names}`);
+  }
+  const prefix = flags.prefix ?? def.prefix;
+  const prefixProblem = checkPrefix(prefix);
+  if (prefixProblem) throw new UsageError(`--prefix: ${prefixProblem}`);
+  const bucket = flags.bucket ?? def.bucket;
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) {
+    throw new UsageError(
+      `--bucket: "${bucket}" is not a valid bucket name (3-63 lower-case letters, digits, . and -)`,
+    );
+  }
+  const endpoint = resolveEndpoint(flags.endpoint, def.endpoint_url, def.region);
+  const source = expandSource(flags.source ?? def.source, root);
+  const prices = loaded.config.storage_prices;
+  const stateDir = stateDirFrom(flags.stateDir);
+  const id = createHash("sha256")
+    .update(`${endpoint.url ?? "aws"}\n${bucket}\n${prefix}`)
+    .digest("hex")
+    .slice(0, 12);
+  return {
+    dataset,
+    layout: def.layout,
+    source,
+    checksums: def.checksums,
+    bucket,
+    prefix,
+    endpoint,
+    storageClass: def.storage_class,
+    usdPerGbMonth: (prices?.usd_per_gb_month as Record<string, number> | undefined)?.[
+      def.storage_class
+    ],
+    priceDate: prices?.price_date,
+    filter: makeFilter(flags.include ?? def.include, flags.exclude ?? def.exclude),
+    journalPath: join(stateDir, "journals", `${dataset}-${id}.jsonl`),
+    stateDir,
+  };
+}

@@ -1,0 +1,23 @@
+// Everything a file transfer needs, built once per run by sync.ts.
+import type { Source } from "../source/source.ts";
+import type { ObjectStore } from "../storage/store.ts";
+import type { EmitFn } from "./events.ts";
+import type { OpenJournal } from "./journal/journal.ts";
+import type { BandwidthLimit, Budget } from "./limits.ts";
+
+export interface TransferContext {
+  store: ObjectStore;
+  source: Source;
+  journal: OpenJournal;
+  prefix: string;
+  storageClass: string | undefined;
+  /** bytes of file data held in memory at once */
+  memory: Budget;
+  /** requests in flight at once (= HTTP sockets) */
+  requests: Budget;
+  bandwidth: BandwidthLimit;
+  signal: AbortSignal;
+  emit: EmitFn;
+  /** how often a file that keeps changing under us is retried before it is reported */
+  changeRetries: number;
+}

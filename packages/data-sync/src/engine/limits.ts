@@ -1,0 +1,96 @@
+// Back-pressure: a byte budget (memory), a request budget (sockets) and a bandwidth cap.
+import { InterruptedError } from "./errors.ts";
+
+/** Counting semaphore over an amount (bytes or requests), FIFO so big asks don't starve. */
+export class Budget {
+  private waiters: { n: number; resolve: () => void; reject: (e: unknown) => void }[] = [];
+  private used = 0;
+  constructor(readonly capacity: number) {}
+
+  get inUse(): number {
+    return this.used;
+  }
+
+  acquire(n: number, signal?: AbortSignal): Promise<void> {
+    // An ask larger than the whole budget waits for an empty budget, then runs alone.
+    const need = Math.min(n, this.capacity);
+    if (signal?.aborted) return Promise.reject(new InterruptedError());
+    if (this.waiters.length === 0 && this.used + need <= this.capacity) {
+      this.used += need;
+      return Promise.resolve();
+    }
+    return new Promise((resolve, reject) => {
+      const w = { n: need, resolve, reject };
+      this.waiters.push(w);
+      signal?.addEventListener(
+        "abort",
+        () => {
+          const i = this.waiters.indexOf(w);
+          if (i >= 0) {
+            this.waiters.splice(i, 1);
+            reject(new InterruptedError());
+            this.pump();
+          }
+        },
+        { once: true },
+      );
+    });
+  }
+
+  release(n: number): void {
+    this.used -= Math.min(n, this.capacity);
+    this.pump();
+  }
+
+  private pump(): void {
+    while (this.waiters.length) {
+      const w = this.waiters[0] as (typeof this.waiters)[number];
+      if (this.used + w.n > this.capacity) return;
+      this.waiters.shift();
+      this.used += w.n;
+      w.resolve();
+    }
+  }
+
+  async with<T>(n: number, signal: AbortSignal | undefined, fn: () => Promise<T>): Promise<T> {
+    await this.acquire(n, signal);
+    try {
+      return await fn();
+    } finally {
+      this.release(n);
+    }
+  }
+}
+
+/** Token bucket in bytes/second; a request waits until its bytes are covered. */
+export class BandwidthLimit {
+  private available: number;
+  private last = Date.now();
+  constructor(private readonly bytesPerSecond: number) {
+    this.available = bytesPerSecond;
+  }
+
+  async take(n: number, signal?: AbortSignal): Promise<void> {
+    if (!Number.isFinite(this.bytesPerSecond)) return;
+    const now = Date.now();
+    this.available = Math.min(
+      this.bytesPerSecond,
+      this.available + ((now - this.last) / 1000) * this.bytesPerSecond,
+    );
+    this.last = now;
+    this.available -= n;
+    if (this.available >= 0) return;
+    const waitMs = (-this.available / this.bytesPerSecond) * 1000;
+    await new Promise<void>((resolve, reject) => {
+      const t = setTimeout(resolve, waitMs);
+      signal?.addEventListener(
+        "abort",
+        () => {
+          clearTimeout(t);
+          reject(new InterruptedError());
+        },
+        { once: true },
+      );
+    });
+  }
+}

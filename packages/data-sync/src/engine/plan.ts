@@ -1,0 +1,144 @@
+// Pure planning: the walk and the journal in, one decision per file out. --dry-run and
+// `status` print this; the executor carries it out.
+import type { SourceEntry } from "../source/source.ts";
+import { sameIdentity } from "../source/source.ts";
+import type { ActiveUpload, JournalState } from "./journal/state.ts";
+import { partCount, partSizeFor } from "./part-size.ts";
+
+export type PlanItem =
+  | { kind: "skip"; entry: SourceEntry; reason: string }
+  /** the journal can't vouch for this file: look at the bucket before sending anything */
+  | {
+      kind: "check";
+      entry: SourceEntry;
+      via: "put" | "multipart";
+      partSize: number;
+      reason: string;
+    }
+  | { kind: "put"; entry: SourceEntry; reason: string }
+  | {
+      kind: "multipart";
+      entry: SourceEntry;
+      partSize: number;
+      reason: string;
+      resume?: ActiveUpload;
+      /** a live upload for this key that no longer matches the file: abort it first */
+      supersedes?: ActiveUpload;
+    };
+
+export interface PlanOptions {
+  /** requested part size; files up to this size go in one PUT */
+  partSize: number;
+  /** false after journal damage or with --verify-remote */
+  trustJournal: boolean;
+}
+
+export interface Plan {
+  items: PlanItem[];
+  totals: {
+    files: number;
+    bytes: number;
+    skipFiles: number;
+    uploadFiles: number;
+    checkFiles: number;
+    /** upper bound on payload bytes this run will send */
+    bytesToSend: number;
+    /** object requests the run is expected to make (excluding retries) */
+    requests: number;
+  };
+}
+
+function describeResume(u: ActiveUpload): string {
+  const n = partCount(u.size, u.partSize);
+  return `resuming upload (${u.parts.size} of ${n} parts already sent)`;
+}
+
+export function planFile(entry: SourceEntry, state: JournalState, opts: PlanOptions): PlanItem {
+  const done = state.done.get(entry.relPath);
+  const live = state.uploads.get(entry.relPath);
+  const multipart = entry.size > opts.partSize;
+  const partSize = partSizeFor(entry.size, opts.partSize);
+
+  if (!opts.trustJournal && !live) {
+    return {
+      kind: "check",
+      entry,
+      via: multipart ? "multipart" : "put",
+      partSize,
+      reason: "the journal can't vouch for it: checking the bucket first",
+    };
+  }
+  if (done && sameIdentity(done, entry)) return { kind: "skip", entry, reason: "unchanged" };
+  const why = done ? "changed since its last upload" : "new";
+  if (live) {
+    if (sameIdentity(live, entry) && (multipart || live.partSize === partSize)) {
+      return {
+        kind: "multipart",
+        entry,
+        partSize: live.partSize,
+        reason: describeResume(live),
+        resume: live,
+      };
+    }
+    const reason = "changed since its upload started: restarting";
+    return multipart
+      ? { kind: "multipart", entry, partSize, reason, supersedes: live }
+      : {
+          kind: "multipart",
+          entry,
+          partSize: Math.max(partSize, entry.size),
+          reason,
+          supersedes: live,
+        };
+  }
+  return multipart
+    ? { kind: "multipart", entry, partSize, reason: why }
+    : { kind: "put", entry, reason: why };
+}
+
+export function makePlan(
+  entries: readonly SourceEntry[],
+  state: JournalState,
+  opts: PlanOptions,
+): Plan {
+  const items = entries.map((e) => planFile(e, state, opts));
+  const totals = {
+    files: items.length,
+    bytes: 0,
+    skipFiles: 0,
+    uploadFiles: 0,
+    checkFiles: 0,
+    bytesToSend: 0,
+    requests: 0,
+  };
+  for (const it of items) {
+    totals.bytes += it.entry.size;
+    switch (it.kind) {
+      case "skip":
+        totals.skipFiles++;
+        break;
+      case "check":
+        totals.checkFiles++;
+        totals.bytesToSend += it.entry.size;
+        totals.requests += 1;
+        break;
+      case "put":
+        totals.uploadFiles++;
+        totals.bytesToSend += it.entry.size;
+        totals.requests += 1;
+        break;
+      case "multipart": {
+        totals.uploadFiles++;
+        const n = partCount(it.entry.size, it.partSize);
+        const doneParts = it.resume ? it.resume.parts.size : 0;
+        let sent = 0;
+        for (const p of it.resume?.parts.values() ?? []) sent += p.size;
+        totals.bytesToSend += it.entry.size - sent;
+        // create (or list parts), the parts still missing, complete; plus an abort when superseding
+        totals.requests += 2 + (n - doneParts) + (it.supersedes ? 1 : 0);
+        break;
+      }
+    }
+  }
+  return { items, totals };
+}

@@ -1,0 +1,273 @@
+// One sync run: walk -> plan -> execute -> manifest. The CLI builds the options and renders events.
+import { buildManifest, type DatasetLayout, MANIFEST_NAME } from "@bgb/shared/manifest";
+import pLimit from "p-limit";
+import type { Source } from "../source/source.ts";
+import { type ObjectStore, StoreError } from "../storage/store.ts";
+import type { TransferContext } from "./context.ts";
+import { FatalError, InterruptedError, UsageError } from "./errors.ts";
+import type { EmitFn } from "./events.ts";
+import { sha256b64 } from "./hashing.ts";
+import { type OpenJournal, openJournal, readJournal } from "./journal/journal.ts";
+import { BandwidthLimit, Budget } from "./limits.ts";
+import { makePlan, type Plan } from "./plan.ts";
+import { transferFile } from "./transfer-file.ts";
+
+export interface SyncOptions {
+  dataset: string;
+  layout: DatasetLayout;
+  source: Source;
+  store: ObjectStore;
+  prefix: string;
+  storageClass: string | undefined;
+  filter: (relPath: string) => boolean;
+  journalPath: string;
+  concurrency: number;
+  partSize: number;
+  /** bytes of file data in memory at once */
+  memoryBudget: number;
+  bytesPerSecond: number;
+  verifyRemote: boolean;
+  dryRun: boolean;
+  signal: AbortSignal;
+  emit: EmitFn;
+}
+
+export interface Failure {
+  key: string;
+  error: string;
+}
+
+export interface SyncSummary {
+  files_total: number;
+  files_uploaded: number;
+  files_skipped: number;
+  files_failed: number;
+  bytes_total: number;
+  bytes_sent: number;
+  manifest_version?: string;
+  failures: Failure[];
+  plan: Plan;
+  interrupted: boolean;
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+export async function runSync(o: SyncOptions): Promise<SyncSummary> {
+  const listing = await o.source.list(o.filter);
+  const failures: Failure[] = listing.problems.map((p) => ({ key: p.relPath, error: p.message }));
+  for (const f of failures) o.emit({ event: "file_failed", key: f.key, error: f.error });
+  if (listing.entries.length === 0 && failures.length === 0) {
+    throw new UsageError(
+      `source ${o.source.label} holds no files that match include/exclude; check the source and the globs`,
+    );
+  }
+
+  const header = {
+    t: "hdr" as const,
+    v: 1 as const,
+    endpoint: o.store.endpointLabel,
+    bucket: o.store.bucket,
+    prefix: o.prefix,
+  };
+  if (o.dryRun) {
+    const { state, damaged } = readJournal(o.journalPath);
+    const plan = makePlan(listing.entries, state, {
+      partSize: o.partSize,
+      trustJournal: !o.verifyRemote && damaged === 0,
+    });
+    return summarize(plan, failures, 0, 0, false);
+  }
+
+  await checkBucket(o.store, o.signal);
+  const journal = openJournal(o.journalPath, header);
+  try {
+    if (journal.damagedOnOpen > 0) {
+      o.emit({
+        event: "warning",
+        message: `journal ${journal.path} had ${journal.damagedOnOpen} damaged line(s) (an interrupted write?): they were dropped and every file is re-checked against the bucket`,
+      });
+    }
+    const plan = makePlan(listing.entries, journal.state, {
+      partSize: o.partSize,
+      trustJournal: !o.verifyRemote && journal.damagedOnOpen === 0,
+    });
+    const t = plan.totals;
+    o.emit({
+      event: "plan",
+      files: t.files,
+      bytes: t.bytes,
+      to_upload: t.uploadFiles,
+      to_check: t.checkFiles,
+      to_skip: t.skipFiles,
+      bytes_to_send: t.bytesToSend,
+    });
+    if (plan.items.some((i) => i.kind === "multipart")) await warnAboutLifecycle(o);
+
+    const run = new AbortController();
+    const onAbort = () => run.abort();
+    o.signal.addEventListener("abort", onAbort, { once: true });
+    const ctx: TransferContext = {
+      store: o.store,
+      source: o.source,
+      journal,
+      prefix: o.prefix,
+      storageClass: o.storageClass,
+      memory: new Budget(o.memoryBudget),
+      requests: new Budget(o.concurrency),
+      bandwidth: new BandwidthLimit(o.bytesPerSecond),
+      signal: run.signal,
+      emit: o.emit,
+      changeRetries: 3,
+    };
+    let fatal: unknown;
+    let uploaded = 0;
+    let bytesSent = 0;
+    const limit = pLimit(o.concurrency);
+    await Promise.all(
+      plan.items.map((item) =>
+        limit(async () => {
+          if (item.kind === "skip" || run.signal.aborted) return;
+          const key = item.entry.relPath;
+          o.emit({
+            event: "file_start",
+            key,
+            size: item.entry.size,
+            mode: item.kind === "check" ? "check" : item.kind,
+            reason: item.reason,
+          });
+          try {
+            const r = await transferFile(ctx, item);
+            bytesSent += r.bytesSent;
+            if (r.outcome !== "adopted" && r.outcome !== "skipped") uploaded++;
+            o.emit({
+              event: "file_done",
+              key,
+              size: item.entry.size,
+              outcome: r.outcome,
+              bytes_sent: r.bytesSent,
+              ...(r.reason ? { reason: r.reason } : {}),
+            });
+          } catch (err) {
+            if (run.signal.aborted && (o.signal.aborted || fatal)) return; // reported once, below
+            if (
+              err instanceof InterruptedError ||
+              (err instanceof StoreError && err.kind === "aborted")
+            )
+              return;
+            if ((err instanceof StoreError && err.fatal) || err instanceof FatalError) {
+              fatal ??= err;
+              run.abort();
+              return;
+            }
+            failures.push({ key, error: errorText(err) });
+            o.emit({ event: "file_failed", key, error: errorText(err) });
+          }
+        }),
+      ),
+    );
+    o.signal.removeEventListener("abort", onAbort);
+    if (fatal) throw fatal instanceof StoreError ? new FatalError(fatal.message) : fatal;
+    if (o.signal.aborted) return summarize(plan, failures, uploaded, bytesSent, true);
+
+    let manifestVersion: string | undefined;
+    if (failures.length === 0)
+      manifestVersion = await writeManifest(
+        o,
+        journal,
+        listing.entries.map((e) => e.relPath),
+      );
+    return {
+      ...summarize(plan, failures, uploaded, bytesSent, false),
+      ...(manifestVersion ? { manifest_version: manifestVersion } : {}),
+    };
+  } finally {
+    journal.close();
+  }
+}
+
+function summarize(
+  plan: Plan,
+  failures: Failure[],
+  uploaded: number,
+  bytesSent: number,
+  interrupted: boolean,
+): SyncSummary {
+  const failedKeys = new Set(failures.map((f) => f.key));
+  return {
+    files_total:
+      plan.totals.files +
+      failures.filter((f) => !plan.items.some((i) => i.entry.relPath === f.key)).length,
+    files_uploaded: uploaded,
+    files_skipped: plan.items.filter((i) => i.kind === "skip").length,
+    files_failed: failedKeys.size,
+    bytes_total: plan.totals.bytes,
+    bytes_sent: bytesSent,
+    failures,
+    plan,
+    interrupted,
+  };
+}
+
+async function checkBucket(store: ObjectStore, signal: AbortSignal): Promise<void> {
+  try {
+    await store.checkBucket({ signal });
+  } catch (err) {
+    if (err instanceof StoreError && err.kind === "aborted") throw new InterruptedError();
+    throw new FatalError(errorText(err));
+  }
+}
+
+async function warnAboutLifecycle(o: SyncOptions): Promise<void> {
+  let has: boolean | undefined;
+  try {
+    has = await o.store.hasAbortIncompleteRule({ signal: o.signal });
+  } catch {
+    has = undefined;
+  }
+  if (has === false) {
+    o.emit({
+      event: "warning",
+      message: `bucket ${o.store.bucket} has no AbortIncompleteMultipartUpload lifecycle rule: parts of abandoned uploads are billed until removed. Add one (days > the longest pause you expect between resumes), e.g. aws s3api put-bucket-lifecycle-configuration --bucket ${o.store.bucket} --lifecycle-configuration '{"Rules":[{"ID":"abort-incomplete-mpu","Status":"Enabled","Filter":{},"AbortIncompleteMultipartUpload":{"DaysAfterInitiation":14}}]}'`,
+    });
+  }
+}
+
+/** Writes the manifest once every file of the dataset is in the bucket; returns its version. */
+async function writeManifest(
+  o: SyncOptions,
+  journal: OpenJournal,
+  keys: string[],
+): Promise<string | undefined> {
+  const files = [];
+  for (const key of keys) {
+    const d = journal.state.done.get(key);
+    if (!d) return undefined; // not complete: no manifest
+    files.push({ key, size: d.size, sha256: d.sha256 });
+  }
+  const manifest = buildManifest(o.dataset, o.layout, files);
+  const manifestKey = o.prefix + MANIFEST_NAME;
+  const written =
+    journal.state.manifest?.version !== manifest.version ||
+    journal.state.manifest?.key !== manifestKey;
+  if (written) {
+    const body = Buffer.from(`${JSON.stringify(manifest, null, 1)}\n`);
+    await o.store.putObject(
+      manifestKey,
+      body,
+      sha256b64(body),
+      { contentType: "application/json" },
+      { signal: o.signal },
+    );
+    journal.append({ t: "manifest", version: manifest.version, key: manifestKey });
+  }
+  o.emit({
+    event: "manifest",
+    key: manifestKey,
+    version: manifest.version,
+    files: files.length,
+    written,
+  });
+  return manifest.version;
+}

@@ -1,0 +1,336 @@
+// Moving one file into the bucket: a single PUT, a new multipart upload, or the continuation
+// of one a previous run left behind. Every byte sent carries a SHA-256 the server checks.
+import { createHash } from "node:crypto";
+import { type OpenedFile, type SourceEntry, sameIdentity } from "../source/source.ts";
+import { StoreError } from "../storage/store.ts";
+import type { TransferContext } from "./context.ts";
+import type { FileOutcome } from "./events.ts";
+import { compositeSha256, sha256b64 } from "./hashing.ts";
+import type { FileIdentity } from "./journal/records.ts";
+import type { ActiveUpload } from "./journal/state.ts";
+import { partCount, partRange } from "./part-size.ts";
+import type { PlanItem } from "./plan.ts";
+
+export interface TransferResult {
+  outcome: FileOutcome;
+  bytesSent: number;
+  reason?: string;
+}
+
+/** The file changed between our first and last look at it: its bytes may be a mix. */
+class FileChanged extends Error {}
+
+const identityOnly = (e: FileIdentity): FileIdentity => ({
+  size: e.size,
+  mtime: e.mtime,
+  id: e.id,
+});
+
+export async function transferFile(
+  ctx: TransferContext,
+  item: Exclude<PlanItem, { kind: "skip" }>,
+): Promise<TransferResult> {
+  let attempt = 0;
+  let current: Exclude<PlanItem, { kind: "skip" }> = item;
+  for (;;) {
+    const file = await ctx.source.open(current.entry);
+    try {
+      // Trust what the file is now, then insist it stays so until the object is committed.
+      const id = await file.identity();
+      const entry: SourceEntry = { relPath: current.entry.relPath, ...id };
+      switch (current.kind) {
+        case "check":
+          return await checkThenUpload(ctx, file, entry, current.via, current.partSize);
+        case "put":
+          return await putWhole(ctx, file, entry);
+        case "multipart":
+          return await multipart(
+            ctx,
+            file,
+            entry,
+            current.partSize,
+            current.resume,
+            current.supersedes,
+          );
+      }
+    } catch (err) {
+      if (!(err instanceof FileChanged)) throw err;
+      attempt++;
+      if (attempt > ctx.changeRetries) {
+        throw new Error(
+          `kept changing while being uploaded (${attempt} tries); nothing was committed`,
+        );
+      }
+      ctx.emit({
+        event: "restart",
+        key: current.entry.relPath,
+        reason: "file changed while uploading: starting it again",
+      });
+      // Whatever was in flight has been abandoned; the next try starts from the file as it is now.
+      if (current.kind === "multipart")
+        current = { ...current, resume: undefined, supersedes: undefined };
+    } finally {
+      await file.close();
+    }
+  }
+}
+
+async function putWhole(
+  ctx: TransferContext,
+  file: OpenedFile,
+  entry: SourceEntry,
+): Promise<TransferResult> {
+  const key = ctx.prefix + entry.relPath;
+  return ctx.memory.with(entry.size, ctx.signal, async () => {
+    const body = await file.read(0, entry.size);
+    if (!sameIdentity(await file.identity(), entry)) throw new FileChanged();
+    const sha = createHash("sha256").update(body).digest();
+    await ctx.requests.with(1, ctx.signal, async () => {
+      await ctx.bandwidth.take(body.length, ctx.signal);
+      await ctx.store.putObject(
+        key,
+        body,
+        sha.toString("base64"),
+        { metadata: { "bgb-sha256": sha.toString("hex") }, storageClass: ctx.storageClass },
+        { signal: ctx.signal },
+      );
+    });
+    ctx.emit({ event: "progress", key: entry.relPath, bytes: body.length });
+    ctx.journal.append({
+      t: "done",
+      key: entry.relPath,
+      ...identityOnly(entry),
+      sha256: sha.toString("hex"),
+      s3: sha.toString("base64"),
+    });
+    return { outcome: "uploaded", bytesSent: body.length };
+  });
+}
+
+async function abandon(ctx: TransferContext, up: { key: string; uploadId: string }, why: string) {
+  try {
+    await ctx.store.abortMultipart(ctx.prefix + up.key, up.uploadId, { signal: ctx.signal });
+  } catch (err) {
+    // Already gone is what we wanted; anything else is left for `gc`.
+    if (err instanceof StoreError && err.fatal) throw err;
+  }
+  ctx.journal.append({ t: "end", uploadId: up.uploadId, why });
+}
+
+async function multipart(
+  ctx: TransferContext,
+  file: OpenedFile,
+  entry: SourceEntry,
+  partSize: number,
+  resume: ActiveUpload | undefined,
+  supersedes: ActiveUpload | undefined,
+): Promise<TransferResult> {
+  const key = ctx.prefix + entry.relPath;
+  if (supersedes) await abandon(ctx, supersedes, "file changed");
+
+  let uploadId: string | undefined;
+  const remote = new Map<number, { etag: string; sha256?: string; size: number }>();
+  if (resume && sameIdentity(resume, entry)) {
+    try {
+      for (const p of await ctx.store.listParts(key, resume.uploadId, { signal: ctx.signal }))
+        remote.set(p.partNumber, p);
+      uploadId = resume.uploadId;
+      partSize = resume.partSize;
+    } catch (err) {
+      if (!(err instanceof StoreError && err.kind === "no-such-upload")) throw err;
+      // Gone: maybe completed just before a crash, maybe aborted by a lifecycle rule.
+      const adopted = await adoptIfPresent(ctx, file, entry, resume.uploadId);
+      if (adopted) return adopted;
+      ctx.journal.append({ t: "end", uploadId: resume.uploadId, why: "NoSuchUpload" });
+      ctx.emit({
+        event: "restart",
+        key: entry.relPath,
+        reason: "its unfinished upload is gone from the bucket (NoSuchUpload): starting again",
+      });
+    }
+  } else if (resume) {
+    await abandon(ctx, resume, "file changed");
+  }
+  if (!uploadId) {
+    ctx.journal.append({ t: "intent", key: entry.relPath, at: new Date().toISOString() });
+    uploadId = await ctx.requests.with(1, ctx.signal, () =>
+      ctx.store.createMultipart(
+        key,
+        { metadata: { "bgb-part-size": String(partSize) }, storageClass: ctx.storageClass },
+        { signal: ctx.signal },
+      ),
+    );
+    ctx.journal.append({
+      t: "mpu",
+      key: entry.relPath,
+      uploadId,
+      partSize,
+      ...identityOnly(entry),
+      at: new Date().toISOString(),
+    });
+  }
+  const id = uploadId;
+  const journaled = ctx.journal.state.uploads.get(entry.relPath)?.parts ?? new Map();
+
+  const n = partCount(entry.size, partSize);
+  const digests: string[] = new Array(n);
+  const etags: string[] = new Array(n);
+  const whole = createHash("sha256");
+  let bytesSent = 0;
+  let reused = 0;
+  let failure: unknown;
+  const inFlight = new Set<Promise<void>>();
+  // One reader per file, in order (so the whole-file hash needs no second pass); the parts it
+  // reads go out concurrently, bounded by the memory and request budgets.
+  for (let p = 1; p <= n && failure === undefined; p++) {
+    const [start, end] = partRange(entry.size, partSize, p);
+    const len = end - start;
+    await ctx.memory.acquire(len, ctx.signal);
+    let buf: Buffer;
+    try {
+      buf = await file.read(start, end);
+    } catch (err) {
+      ctx.memory.release(len);
+      throw err;
+    }
+    whole.update(buf);
+    const digest = sha256b64(buf);
+    digests[p - 1] = digest;
+    const have = remote.get(p);
+    if (have && have.sha256 === digest && have.size === len) {
+      etags[p - 1] = have.etag;
+      reused += len;
+      if (!journaled.has(p))
+        ctx.journal.append({
+          t: "part",
+          uploadId: id,
+          n: p,
+          etag: have.etag,
+          sha256: digest,
+          size: len,
+        });
+      ctx.memory.release(len);
+      continue;
+    }
+    const partNo = p;
+    const task = (async () => {
+      try {
+        const etag = await ctx.requests.with(1, ctx.signal, async () => {
+          await ctx.bandwidth.take(len, ctx.signal);
+          return ctx.store.uploadPart(key, id, partNo, buf, digest, { signal: ctx.signal });
+        });
+        etags[partNo - 1] = etag;
+        bytesSent += len;
+        ctx.journal.append({ t: "part", uploadId: id, n: partNo, etag, sha256: digest, size: len });
+        ctx.emit({ event: "progress", key: entry.relPath, bytes: len });
+      } catch (err) {
+        failure ??= err;
+      } finally {
+        ctx.memory.release(len);
+      }
+    })();
+    inFlight.add(task);
+    void task.then(() => inFlight.delete(task));
+  }
+  await Promise.all(inFlight);
+  if (failure !== undefined) {
+    if (failure instanceof StoreError && failure.kind === "no-such-upload") {
+      ctx.journal.append({ t: "end", uploadId: id, why: "NoSuchUpload" });
+    }
+    throw failure;
+  }
+  if (!sameIdentity(await file.identity(), entry)) {
+    // Never complete an object that may mix old and new bytes.
+    await abandon(ctx, { key: entry.relPath, uploadId: id }, "file changed");
+    throw new FileChanged();
+  }
+  const sha = whole.digest("hex");
+  await ctx.requests.with(1, ctx.signal, () =>
+    ctx.store.completeMultipart(
+      key,
+      id,
+      etags.map((etag, i) => ({ partNumber: i + 1, etag, sha256: digests[i] as string })),
+      { signal: ctx.signal },
+    ),
+  );
+  ctx.journal.append({
+    t: "done",
+    key: entry.relPath,
+    ...identityOnly(entry),
+    sha256: sha,
+    s3: compositeSha256(digests),
+    uploadId: id,
+  });
+  if (reused > 0) ctx.emit({ event: "progress", key: entry.relPath, bytes: 0 });
+  return {
+    outcome: reused > 0 ? "resumed" : "uploaded",
+    bytesSent,
+    ...(reused > 0 ? { reason: `${reused} bytes were already in the bucket` } : {}),
+  };
+}
+
+/** Reads the file once and returns its SHA-256 (hex) if the object already holds exactly it. */
+async function remoteMatches(
+  ctx: TransferContext,
+  file: OpenedFile,
+  entry: SourceEntry,
+): Promise<{ sha256: string; s3: string } | undefined> {
+  const head = await ctx.requests.with(1, ctx.signal, () =>
+    ctx.store.headObject(ctx.prefix + entry.relPath, { signal: ctx.signal }),
+  );
+  if (!head || head.size !== entry.size || !head.checksumSha256) return undefined;
+  const composite = /-(\d+)$/.exec(head.checksumSha256);
+  const partSize = composite ? Number(head.metadata["bgb-part-size"]) : entry.size || 1;
+  if (composite && !(partSize > 0)) return undefined;
+  const n = composite ? partCount(entry.size, partSize) : 1;
+  if (composite && n !== Number(composite[1])) return undefined;
+  const whole = createHash("sha256");
+  const digests: string[] = [];
+  for (let p = 1; p <= n; p++) {
+    const [start, end] = composite ? partRange(entry.size, partSize, p) : [0, entry.size];
+    const buf = await ctx.memory.with(end - start, ctx.signal, () => file.read(start, end));
+    whole.update(buf);
+    digests.push(sha256b64(buf));
+  }
+  if (!sameIdentity(await file.identity(), entry)) throw new FileChanged();
+  const expected = composite ? compositeSha256(digests) : (digests[0] as string);
+  return expected === head.checksumSha256
+    ? { sha256: whole.digest("hex"), s3: expected }
+    : undefined;
+}
+
+async function adoptIfPresent(
+  ctx: TransferContext,
+  file: OpenedFile,
+  entry: SourceEntry,
+  uploadId?: string,
+): Promise<TransferResult | undefined> {
+  const match = await remoteMatches(ctx, file, entry);
+  if (!match) return undefined;
+  ctx.journal.append({
+    t: "done",
+    key: entry.relPath,
+    ...identityOnly(entry),
+    ...match,
+    ...(uploadId ? { uploadId } : {}),
+  });
+  return {
+    outcome: "adopted",
+    bytesSent: 0,
+    reason: "already in the bucket with the same content",
+  };
+}
+
+async function checkThenUpload(
+  ctx: TransferContext,
+  file: OpenedFile,
+  entry: SourceEntry,
+  via: "put" | "multipart",
+  partSize: number,
+): Promise<TransferResult> {
+  const adopted = await adoptIfPresent(ctx, file, entry);
+  if (adopted) return adopted;
+  return via === "multipart"
+    ? multipart(ctx, file, entry, partSize, undefined, undefined)
+    : putWhole(ctx, file, entry);
+}

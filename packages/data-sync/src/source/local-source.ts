@@ -1,0 +1,126 @@
+// A dataset tree on local disk.
+import { constants, type Dirent, promises as fsp } from "node:fs";
+import { join, relative, sep } from "node:path";
+import { FatalError } from "../engine/errors.ts";
+import type { FileIdentity } from "../engine/journal/records.ts";
+import { checkRelPath } from "../engine/keys.ts";
+import type { OpenedFile, Source, SourceEntry, SourceListing } from "./source.ts";
+
+function identityOf(st: { size: bigint; mtimeNs: bigint; dev: bigint; ino: bigint }): FileIdentity {
+  return { size: Number(st.size), mtime: st.mtimeNs.toString(), id: `${st.dev}:${st.ino}` };
+}
+
+export async function localSource(root: string): Promise<Source> {
+  let realRoot: string;
+  try {
+    realRoot = await fsp.realpath(root);
+    const st = await fsp.stat(realRoot);
+    if (!st.isDirectory()) throw new FatalError(`source ${root} is not a directory`);
+    await fsp.access(realRoot, constants.R_OK | constants.X_OK);
+  } catch (err) {
+    if (err instanceof FatalError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new FatalError(
+      code === "ENOENT"
+        ? `source ${root} does not exist; fix "source" in the dataset config or pass --source`
+        : `source ${root} is not readable (${code}); check its permissions`,
+    );
+  }
+  const inside = (p: string) => p === realRoot || p.startsWith(realRoot + sep);
+
+  async function list(filter: (rel: string) => boolean): Promise<SourceListing> {
+    const out: SourceListing = { entries: [], problems: [] };
+    const seenDirs = new Set<string>([realRoot]);
+    const walk = async (dir: string, relDir: string): Promise<void> => {
+      let items: Dirent[];
+      try {
+        items = await fsp.readdir(dir, { withFileTypes: true });
+      } catch (err) {
+        out.problems.push({
+          relPath: relDir || ".",
+          message: `cannot list folder (${(err as NodeJS.ErrnoException).code})`,
+        });
+        return;
+      }
+      items.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      for (const d of items) {
+        const abs = join(dir, d.name);
+        const rel = relDir ? `${relDir}/${d.name}` : d.name;
+        let isDir = d.isDirectory();
+        let isFile = d.isFile();
+        if (d.isSymbolicLink()) {
+          let target: string;
+          try {
+            target = await fsp.realpath(abs);
+          } catch {
+            out.problems.push({ relPath: rel, message: "broken symlink" });
+            continue;
+          }
+          if (!inside(target)) {
+            out.problems.push({
+              relPath: rel,
+              message: `refused: symlink points outside the source (${target})`,
+            });
+            continue;
+          }
+          const st = await fsp.stat(target);
+          isDir = st.isDirectory();
+          isFile = st.isFile();
+          if (isDir) {
+            if (seenDirs.has(target)) continue; // a loop, or a folder reached twice
+            seenDirs.add(target);
+          }
+        }
+        if (isDir) {
+          await walk(abs, rel);
+          continue;
+        }
+        if (!isFile) continue; // sockets, fifos, devices: not data
+        if (!filter(rel)) continue;
+        const key = checkRelPath(rel, "");
+        if (!key.ok) {
+          out.problems.push({ relPath: rel, message: `refused: ${key.why}` });
+          continue;
+        }
+        try {
+          const st = await fsp.stat(abs, { bigint: true });
+          await fsp.access(abs, constants.R_OK);
+          out.entries.push({ relPath: key.rel, ...identityOf(st) });
+        } catch (err) {
+          out.problems.push({
+            relPath: rel,
+            message: `cannot read (${(err as NodeJS.ErrnoException).code})`,
+          });
+        }
+      }
+    };
+    await walk(realRoot, "");
+    return out;
+  }
+
+  async function open(entry: SourceEntry): Promise<OpenedFile> {
+    const abs = join(realRoot, ...entry.relPath.split("/"));
+    if (!inside(abs) || relative(realRoot, abs).startsWith("..")) {
+      throw new FatalError(`refused: ${entry.relPath} escapes the source`);
+    }
+    const fh = await fsp.open(abs, "r");
+    return {
+      async read(start, end) {
+        const buf = Buffer.allocUnsafe(end - start);
+        let off = 0;
+        while (off < buf.length) {
+          const { bytesRead } = await fh.read(buf, off, buf.length - off, start + off);
+          if (bytesRead === 0) throw new Error(`${entry.relPath} shrank while reading`);
+          off += bytesRead;
+        }
+        return buf;
+      },
+      async identity() {
+        return identityOf(await fh.stat({ bigint: true }));
+      },
+      close: () => fh.close(),
+    };
+  }
+
+  return { label: realRoot, list, open };
+}

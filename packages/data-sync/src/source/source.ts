@@ -1,0 +1,36 @@
+// A dataset source: where the bytes come from. The engine reads through this, never fs directly.
+import type { FileIdentity } from "../engine/journal/records.ts";
+
+export interface SourceEntry extends FileIdentity {
+  /** key relative to the prefix: normalised, "/"-separated, never escaping */
+  relPath: string;
+}
+
+export interface SourceProblem {
+  relPath: string;
+  message: string;
+}
+
+export interface SourceListing {
+  entries: SourceEntry[];
+  /** files that exist but can't be synced (unreadable, symlink outside, bad name): reported, others go on */
+  problems: SourceProblem[];
+}
+
+export interface OpenedFile {
+  /** Reads [start, end) fully. */
+  read(start: number, end: number): Promise<Buffer>;
+  /** The identity now: compared with the listed one to catch changes during the upload. */
+  identity(): Promise<FileIdentity>;
+  close(): Promise<void>;
+}
+
+export interface Source {
+  readonly label: string;
+  list(filter: (relPath: string) => boolean): Promise<SourceListing>;
+  open(entry: SourceEntry): Promise<OpenedFile>;
+}
+
+export function sameIdentity(a: FileIdentity, b: FileIdentity): boolean {
+  return a.size === b.size && a.mtime === b.mtime && a.id === b.id;
+}

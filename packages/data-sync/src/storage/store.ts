@@ -1,0 +1,99 @@
+// The one storage interface the engine sees. Only storage/s3-*.ts know the AWS SDK.
+
+export type StoreErrorKind =
+  | "not-found"
+  | "no-such-upload"
+  | "no-such-bucket"
+  | "access-denied"
+  | "no-credentials"
+  | "unreachable"
+  | "bad-digest"
+  | "not-implemented"
+  | "aborted"
+  | "other";
+
+export class StoreError extends Error {
+  override name = "StoreError";
+  constructor(
+    readonly kind: StoreErrorKind,
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+  /** Errors that stop the whole run: nothing else can succeed either. */
+  get fatal(): boolean {
+    return ["no-such-bucket", "access-denied", "no-credentials", "unreachable"].includes(this.kind);
+  }
+}
+
+export interface RemotePart {
+  partNumber: number;
+  etag: string;
+  /** base64 SHA-256 of the part as the server recorded it */
+  sha256?: string;
+  size: number;
+}
+
+export interface RemoteUpload {
+  key: string;
+  uploadId: string;
+  initiated?: Date;
+}
+
+export interface ObjectHead {
+  size: number;
+  /** base64; full-object for single PUTs, "<b64>-N" composite for multipart uploads */
+  checksumSha256?: string;
+  metadata: Record<string, string>;
+}
+
+export interface CompletedPart {
+  partNumber: number;
+  etag: string;
+  sha256: string;
+}
+
+export interface RequestOptions {
+  signal?: AbortSignal;
+}
+
+export interface ObjectStore {
+  readonly bucket: string;
+  /** Where requests go, for messages (never credentials). */
+  readonly endpointLabel: string;
+  checkBucket(opts?: RequestOptions): Promise<void>;
+  putObject(
+    key: string,
+    body: Buffer,
+    sha256: string,
+    extra: { metadata?: Record<string, string>; storageClass?: string; contentType?: string },
+    opts?: RequestOptions,
+  ): Promise<void>;
+  createMultipart(
+    key: string,
+    extra: { metadata?: Record<string, string>; storageClass?: string },
+    opts?: RequestOptions,
+  ): Promise<string>;
+  uploadPart(
+    key: string,
+    uploadId: string,
+    partNumber: number,
+    body: Buffer,
+    sha256: string,
+    opts?: RequestOptions,
+  ): Promise<string>;
+  listParts(key: string, uploadId: string, opts?: RequestOptions): Promise<RemotePart[]>;
+  completeMultipart(
+    key: string,
+    uploadId: string,
+    parts: CompletedPart[],
+    opts?: RequestOptions,
+  ): Promise<void>;
+  abortMultipart(key: string, uploadId: string, opts?: RequestOptions): Promise<void>;
+  listMultipartUploads(prefix: string, opts?: RequestOptions): Promise<RemoteUpload[]>;
+  headObject(key: string, opts?: RequestOptions): Promise<ObjectHead | undefined>;
+  getObject(key: string, opts?: RequestOptions): Promise<Buffer>;
+  /** true / false, or undefined when the server cannot tell (e.g. NotImplemented). */
+  hasAbortIncompleteRule(opts?: RequestOptions): Promise<boolean | undefined>;
+}
