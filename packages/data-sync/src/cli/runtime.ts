@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 // Wiring shared by the commands: target -> store, source, renderer, cancellation.
 import { UsageError } from "../engine/errors.ts";
 import { MiB } from "../engine/part-size.ts";
@@ -87,6 +88,7 @@ export function makeRenderer(f: { json?: boolean; progressInterval?: string }): 
 /** Ctrl-C / SIGTERM abort the run cleanly; a second Ctrl-C leaves at once. */
 export function cancellation(): AbortSignal {
   const ac = new AbortController();
+  setMaxListeners(0, ac.signal); // one listener per request in flight
   let count = 0;
   const on = () => {
     count++;

@@ -20,20 +20,24 @@ export class Budget {
       return Promise.resolve();
     }
     return new Promise((resolve, reject) => {
-      const w = { n: need, resolve, reject };
-      this.waiters.push(w);
-      signal?.addEventListener(
-        "abort",
-        () => {
-          const i = this.waiters.indexOf(w);
-          if (i >= 0) {
-            this.waiters.splice(i, 1);
-            reject(new InterruptedError());
-            this.pump();
-          }
+      const onAbort = () => {
+        const i = this.waiters.indexOf(w);
+        if (i >= 0) {
+          this.waiters.splice(i, 1);
+          reject(new InterruptedError());
+          this.pump();
+        }
+      };
+      const w = {
+        n: need,
+        resolve: () => {
+          signal?.removeEventListener("abort", onAbort);
+          resolve();
         },
-        { once: true },
-      );
+        reject,
+      };
+      this.waiters.push(w);
+      signal?.addEventListener("abort", onAbort, { once: true });
     });
   }
 

@@ -1,4 +1,6 @@
 // One sync run: walk -> plan -> execute -> manifest. The CLI builds the options and renders events.
+
+import { setMaxListeners } from "node:events";
 import { buildManifest, type DatasetLayout, MANIFEST_NAME } from "@bgb/shared/manifest";
 import pLimit from "p-limit";
 import type { Source } from "../source/source.ts";
@@ -106,6 +108,8 @@ export async function runSync(o: SyncOptions): Promise<SyncSummary> {
     if (plan.items.some((i) => i.kind === "multipart")) await warnAboutLifecycle(o);
 
     const run = new AbortController();
+    // Every in-flight request listens to this signal; there are legitimately many.
+    setMaxListeners(0, run.signal);
     const onAbort = () => run.abort();
     o.signal.addEventListener("abort", onAbort, { once: true });
     const ctx: TransferContext = {

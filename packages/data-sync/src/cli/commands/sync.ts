@@ -113,6 +113,8 @@ export async function syncCommand(dataset: string, flags: SyncFlags): Promise<Ex
         : {}),
       failures,
       seconds: Math.round(secs * 1000) / 1000,
+      // resourceUsage().maxRSS is in KiB: the peak resident memory of this process
+      peak_rss_bytes: process.resourceUsage().maxRSS * 1024,
       exit_code,
     },
     human,
