@@ -96,6 +96,7 @@ export function loadConfigFileWithPartial<K extends ConfigKind = ConfigKind>(
   if (!result.success) {
     for (const i of fromZodIssues(spec.schema, norm.data, result.error.issues)) errors.push(at(i));
   }
+  if (kind === undefined && k === "training") hintOtherKind(norm.data, errors, file);
   const partial = (result.success ? result.data : salvage(spec.schema, norm.data)) as DeepPartial<
     ConfigByKind[K]
   >;
@@ -108,6 +109,23 @@ export function loadConfigFileWithPartial<K extends ConfigKind = ConfigKind>(
   return errors.length === 0 && result.success
     ? { kind: k, config: result.data as ConfigByKind[K], partial, warnings, errors }
     : { kind: k, partial, warnings, errors };
+}
+
+// A launch/datasets/gpus file under another name is read as a training config; say so.
+function hintOtherKind(data: unknown, errors: ConfigIssue[], file: string): void {
+  const top = Object.keys(data as Record<string, unknown>);
+  const marker: [ConfigKind, string][] = [
+    ["launch", "presets"],
+    ["datasets", "datasets"],
+    ["gpus", "gpus"],
+  ];
+  const other = marker.find(([, key]) => top.includes(key))?.[0];
+  if (!other) return;
+  for (const e of errors) {
+    if (!e.path.includes(".") && e.message === "unknown key") {
+      e.hint = `${file} is read as a training config; a ${other} config must be named ${other}.yaml`;
+    }
+  }
 }
 
 function byLine(a: ConfigIssue, b: ConfigIssue): number {

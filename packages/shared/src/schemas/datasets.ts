@@ -61,21 +61,35 @@ const globList = z.array(z.string().min(1));
 
 export const datasetDefSchema = z.strictObject({
   description: z.string().optional(),
-  /** Local directory (relative to the repo root, absolute, or ~/...) or an https:// URL. */
-  source: sourceSchema,
-  /** How split counts are derived from keys. */
-  layout: layoutSchema,
-  bucket: bucketSchema,
-  prefix: prefixSchema,
-  endpoint_url: endpointSchema.nullable().default(null),
+  source: sourceSchema.describe(
+    "Local directory (relative to the repo root, absolute, or ~/...) or an https:// URL",
+  ),
+  layout: layoutSchema.describe(
+    "How split counts are derived: tusz (edf/<split>/...), chbmit or flat (split 'all')",
+  ),
+  bucket: bucketSchema.describe("S3 bucket name"),
+  prefix: prefixSchema.describe('Key prefix in the bucket, ending in "/" (e.g. tuh/)'),
+  endpoint_url: endpointSchema
+    .nullable()
+    .default(null)
+    .describe("S3-compatible endpoint; null for AWS"),
   region: z.string().min(1).optional(),
-  include: globList.default(["**"]),
-  exclude: globList.default([]),
-  storage_class: storageClassSchema.default("STANDARD"),
-  /** File in the source listing "<sha256>  <path>" per line (e.g. SHA256SUMS.txt). */
-  checksums: z.string().min(1).nullable().default(null),
-  /** Expected .edf count per split, when known. */
-  expected_counts: z.record(z.string(), z.number().int().nonnegative()).nullable().default(null),
+  include: globList.default(["**"]).describe("Globs relative to the source root"),
+  exclude: globList.default([]).describe("Globs relative to the source root"),
+  storage_class: storageClassSchema
+    .default("STANDARD")
+    .describe("Must have a price in storage_prices"),
+  checksums: z
+    .string()
+    .min(1)
+    .nullable()
+    .default(null)
+    .describe('File in the source listing "<sha256>  <path>" per line (e.g. SHA256SUMS.txt)'),
+  expected_counts: z
+    .record(z.string(), z.number().int().nonnegative())
+    .nullable()
+    .default(null)
+    .describe("Expected .edf count per split, when known"),
 });
 
 export const storagePricesSchema = z.strictObject({

@@ -4,8 +4,8 @@ import { isoDate } from "./common.ts";
 export const gpuDefSchema = z.strictObject({
   vram_gb: z.number().int().positive(),
   usd_per_hour: z.number().positive(),
-  /** When the price was read: estimates print it so stale prices are visible. */
-  price_date: isoDate,
+  // Estimates print it so a stale price is visible.
+  price_date: isoDate.describe("When usd_per_hour was read (YYYY-MM-DD)"),
   source: z.string().optional(),
 });
 

@@ -15,34 +15,43 @@ const repoRelativePath = z
   });
 
 export const launchPresetSchema = z.strictObject({
-  action: z.enum(["train", "evaluate", "check", "stage"]),
-  /** Training config file; must live under configs/ so it is versioned with the code. */
+  action: z.enum(["train", "evaluate", "check", "stage"]).describe("What modal/app.py runs"),
+  // Under configs/ so the config is versioned with the code that launches it.
   config: repoRelativePath
     .refine((s) => s.startsWith("configs/"), {
       message: "the training config must live under configs/",
     })
-    .refine((s) => /\.ya?ml$/.test(s), { message: "expected a .yaml file" }),
-  /** A key of configs/gpus.yaml. */
-  gpu: z.string().min(1),
+    .refine((s) => /\.ya?ml$/.test(s), { message: "expected a .yaml file" })
+    .describe("Training config, relative to the repo root, under configs/"),
+  gpu: z.string().min(1).describe("A key of configs/gpus.yaml"),
   timeout_s: z
     .number()
     .int()
     .min(60)
     .max(MAX_TIMEOUT_S, {
       message: `Modal rejects a timeout above ${MAX_TIMEOUT_S} s (24 h); longer runs resume in segments`,
-    }),
-  cpu: z.number().positive().max(64),
-  memory_mib: z.number().int().min(1024),
-  preemptible: z.boolean(),
-  /** Keys of configs/datasets.yaml to mount. */
-  datasets: z.array(identifier),
-  /** Folder holding the trainer's src/ package. */
-  trainer_source: repoRelativePath,
-  wandb: z.boolean(),
-  /** BGB_LIMIT_FILES for the run; null leaves it unset (required for non-smoke presets). */
-  limit_files: z.number().int().positive().nullable(),
-  /** For the cost estimate; more than timeout_s means resumed segments. */
-  planned_hours: z.number().positive(),
+    })
+    .describe("Seconds per Modal call (<= 86400); longer runs resume in segments"),
+  cpu: z
+    .number()
+    .positive()
+    .max(64)
+    .describe("CPU cores (data loaders starve below ~24 for full runs)"),
+  memory_mib: z.number().int().min(1024).describe("Memory in MiB"),
+  preemptible: z.boolean().describe("Allow preemption (cheaper; the run resumes from last.pt)"),
+  datasets: z.array(identifier).describe("Keys of configs/datasets.yaml to mount"),
+  trainer_source: repoRelativePath.describe("Folder holding the trainer's src/ package"),
+  wandb: z.boolean().describe("Attach the W&B secret"),
+  limit_files: z
+    .number()
+    .int()
+    .positive()
+    .nullable()
+    .describe("BGB_LIMIT_FILES for the run; null leaves it unset (required for non-smoke presets)"),
+  planned_hours: z
+    .number()
+    .positive()
+    .describe("For the cost estimate; more than timeout_s means resumed segments"),
 });
 
 export const launchConfigSchema = z.strictObject({

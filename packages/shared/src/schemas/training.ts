@@ -11,8 +11,11 @@ const odd = (s: z.ZodNumber) => s.refine((v) => v % 2 === 1, { message: "must be
 export const dataSchema = z.strictObject({
   dataset: z.enum(["tuh_eeg", "chb_mit"]).default("tuh_eeg"),
   data_dir: z.string().min(1).default("data"),
-  /** Where the window cache goes. The training loop reads THIS one, not experiment.cache_dir. */
-  cache_dir: z.string().min(1).optional(),
+  cache_dir: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("Window cache; the training loop reads this one, not experiment.cache_dir"),
   use_balanced_sampling: z.boolean().default(true),
   sampling_rate: z.literal(256).default(256),
   n_channels: z.literal(19).default(19),
@@ -62,7 +65,7 @@ export const mambaSchema = z.strictObject({
   d_model: z.literal(512).default(512),
   d_state: z.literal(16).default(16),
   // The schema range; the CUDA kernels accept only 2..4, checked against experiment.device.
-  conv_kernel: int().min(2).max(9).default(4),
+  conv_kernel: int().min(2).max(9).default(4).describe("The CUDA kernels accept 2..4"),
   dropout: unit(0.5).default(0.1),
 });
 
@@ -166,7 +169,12 @@ export const trainingSectionSchema = z.strictObject({
   loss: z.enum(["bce", "focal"]).default("bce"),
   focal_alpha: unit(1).default(0.5),
   focal_gamma: z.number().min(0).default(2),
-  learning_rate: z.number().min(1e-6).max(1e-2).default(3e-4),
+  learning_rate: z
+    .number()
+    .min(1e-6)
+    .max(1e-2)
+    .default(3e-4)
+    .describe("Write 0.0003 or 3.0e-4: PyYAML reads 3e-4 as a string"),
   weight_decay: unit(0.2).default(0.05),
   optimizer: z.enum(["adamw", "adam", "sgd"]).default("adamw"),
   resume: z.boolean().default(false),
@@ -181,8 +189,13 @@ export const trainingSectionSchema = z.strictObject({
   early_stopping: z
     .strictObject({
       patience: int().min(1).max(50).default(5),
-      /** Must be a metric the evaluation produces; checked as a rule. */
-      metric: z.string().min(1).default("sensitivity_at_10.0fa"),
+      metric: z
+        .string()
+        .min(1)
+        .default("sensitivity_at_10.0fa")
+        .describe(
+          "One of evaluation.metrics or sensitivity_at_<rate as float>fa, e.g. sensitivity_at_10.0fa",
+        ),
       mode: z.enum(["max", "min"]).default("max"),
     })
     .prefault({}),
@@ -192,8 +205,11 @@ export const trainingSectionSchema = z.strictObject({
 
 export const evaluationSchema = z.strictObject({
   metrics: z.array(z.string().min(1)).default(["taes", "sensitivity", "specificity", "auroc"]),
-  /** False alarms per 24 h; the trainer reads them as floats (10 -> "10.0" in metric names). */
-  fa_rates: z.array(z.number().positive()).min(1).default([10, 5, 2.5, 1]),
+  fa_rates: z
+    .array(z.number().positive())
+    .min(1)
+    .default([10, 5, 2.5, 1])
+    .describe('False alarms per 24 h; read as floats, so 10 names "sensitivity_at_10.0fa"'),
   save_predictions: z.boolean().default(false),
   save_plots: z.boolean().default(true),
 });
@@ -205,8 +221,11 @@ export const experimentSchema = z.strictObject({
   device: z.enum(["auto", "cuda", "cpu", "mps"]).default("auto"),
   /** On Modal the app sets it to /results/<run name>. */
   output_dir: z.string().min(1).default("results"),
-  /** Not read by the training loop for the window cache (see data.cache_dir). */
-  cache_dir: z.string().min(1).optional(),
+  cache_dir: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("Not the window cache (that is data.cache_dir); keep both equal if set"),
   log_level: z.enum(["DEBUG", "INFO", "WARNING", "ERROR"]).default("INFO"),
   save_model: z.boolean().default(false),
   save_best_only: z.boolean().default(true),
