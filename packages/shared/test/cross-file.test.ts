@@ -149,3 +149,29 @@ describe("datasets.yaml and launch.yaml single-file rules", () => {
     expect(errors()).toEqual([expected]);
   });
 });
+
+describe("validateFiles on a broken copy of launch.yaml", () => {
+  it("names file and key path for an unknown key, a wrong type and a cross-field rule", () => {
+    editYaml(launch(), [
+      [["presets", "full", "gpu_type"], "H100"],
+      [["presets", "full", "preemptible"], "sometimes"],
+      [["presets", "eval", "limit_files"], 10],
+    ]);
+    expect(validateFiles([launch()], root)).toEqual({
+      ok: false,
+      lines: [
+        'configs/launch.yaml: presets.full.preemptible: expected boolean, got the string "sometimes"',
+        "configs/launch.yaml: presets.full.gpu_type: unknown key (did you mean gpu?)",
+        "configs/launch.yaml: presets.eval.limit_files: only the smoke preset may limit files; eval would train on 10 files (set limit_files: null)",
+      ],
+    });
+  });
+
+  it("says when a launch config is named like a training config", () => {
+    const copy = join(root, "configs/launch.local.yaml");
+    writeText(copy, "presets: {}\n");
+    expect(validateFiles([copy], root).lines).toEqual([
+      "configs/launch.local.yaml: presets: unknown key (launch.local.yaml is read as a training config; a launch config must be named launch.yaml)",
+    ]);
+  });
+});

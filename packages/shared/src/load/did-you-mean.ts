@@ -33,7 +33,9 @@ export function closest(word: string, candidates: Iterable<string>): string | un
   for (const c of candidates) {
     const cl = c.toLowerCase();
     // A truncated or extended key (gradient_accumulation -> gradient_accumulation_steps).
-    const affix = Math.min(w.length, cl.length) >= 6 && (cl.startsWith(w) || w.startsWith(cl));
+    const affix =
+      (Math.min(w.length, cl.length) >= 6 && (cl.startsWith(w) || w.startsWith(cl))) ||
+      (Math.min(w.length, cl.length) >= 3 && (w.startsWith(`${cl}_`) || cl.startsWith(`${w}_`)));
     const dist = affix ? Math.min(editDistance(w, cl), limit) : editDistance(w, cl);
     if (dist <= limit && dist < bestD) {
       best = c;

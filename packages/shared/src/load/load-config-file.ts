@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { basename } from "node:path";
 import { type ConfigIssue, dotPath, type RuleIssue, RuleSink } from "./issues.ts";
 import { type ConfigByKind, type ConfigKind, KINDS, kindFromFileName } from "./kinds.ts";
 import { normalise } from "./normalise.ts";
@@ -123,7 +124,7 @@ function hintOtherKind(data: unknown, errors: ConfigIssue[], file: string): void
   if (!other) return;
   for (const e of errors) {
     if (!e.path.includes(".") && e.message === "unknown key") {
-      e.hint = `${file} is read as a training config; a ${other} config must be named ${other}.yaml`;
+      e.hint = `${basename(file)} is read as a training config; a ${other} config must be named ${other}.yaml`;
     }
   }
 }
