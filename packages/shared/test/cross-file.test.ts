@@ -50,7 +50,7 @@ describe("loadProjectConfigs", () => {
     ]);
     expect(errors()).toEqual([
       "configs/launch.yaml: presets.full.timeout_s: Modal rejects a timeout above 86400 s (24 h); longer runs resume in segments (got 90000)",
-      "configs/launch.yaml: presets.full.limit_files: only the smoke preset may limit files; full would train on 50 files (set limit_files: null)",
+      "configs/launch.yaml: presets.full.limit_files: only the smoke preset may limit files; full would run on 50 files (set limit_files: null)",
     ]);
   });
 
@@ -162,7 +162,7 @@ describe("validateFiles on a broken copy of launch.yaml", () => {
       lines: [
         'configs/launch.yaml: presets.full.preemptible: expected boolean, got the string "sometimes"',
         "configs/launch.yaml: presets.full.gpu_type: unknown key (did you mean gpu?)",
-        "configs/launch.yaml: presets.eval.limit_files: only the smoke preset may limit files; eval would train on 10 files (set limit_files: null)",
+        "configs/launch.yaml: presets.eval.limit_files: only the smoke preset may limit files; eval would run on 10 files (set limit_files: null)",
       ],
     });
   });

@@ -10,7 +10,7 @@ export function launchRules(c: DeepPartial<LaunchConfig>, out: RuleSink): void {
     if (name !== "smoke" && p.limit_files !== undefined && p.limit_files !== null) {
       out.error(
         `${at}.limit_files`,
-        `only the smoke preset may limit files; ${name} would train on ${p.limit_files} files`,
+        `only the smoke preset may limit files; ${name} would run on ${p.limit_files} files`,
         "set limit_files: null",
       );
     }
