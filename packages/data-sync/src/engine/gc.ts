@@ -1,5 +1,6 @@
 // `gc`: abort multipart uploads under the prefix that this tool started and no longer tracks.
-import type { ObjectStore, RemoteUpload } from "../storage/store.ts";
+import { type ObjectStore, type RemoteUpload, StoreError } from "../storage/store.ts";
+import type { OpenJournal } from "./journal/journal.ts";
 import type { JournalState } from "./journal/state.ts";
 
 export interface GcDecision {
@@ -62,4 +63,35 @@ export async function runGc(
     }
   }
   return { decisions, aborted, failed };
+}
+
+/** After a complete sync: abort what earlier interrupted runs left behind, if the journal says anything may be left. */
+export async function cleanupLeftovers(
+  store: ObjectStore,
+  prefix: string,
+  journal: OpenJournal,
+  signal: AbortSignal,
+): Promise<number> {
+  const s = journal.state;
+  const live = new Set([...s.uploads.values()].map((u) => u.uploadId));
+  const candidates = [...s.owned].filter((id) => !live.has(id));
+  if (candidates.length === 0 && s.intents.size === 0) return 0; // nothing to look for: no request
+  const { decisions } = await runGc(store, prefix, s, { all: false, dryRun: true, signal });
+  let aborted = 0;
+  for (const d of decisions) {
+    if (d.action !== "abort") continue;
+    try {
+      await store.abortMultipart(d.upload.key, d.upload.uploadId, { signal });
+    } catch (err) {
+      if (!(err instanceof StoreError && err.kind === "no-such-upload")) continue;
+    }
+    journal.append({ t: "end", uploadId: d.upload.uploadId, why: "left by an interrupted run" });
+    aborted++;
+  }
+  const listed = new Set(decisions.map((d) => d.upload.uploadId));
+  // Owned ids the server no longer lists are gone already.
+  for (const id of candidates)
+    if (!listed.has(id)) journal.append({ t: "end", uploadId: id, why: "gone" });
+  for (const key of [...s.intents.keys()]) journal.append({ t: "resolved", key });
+  return aborted;
 }

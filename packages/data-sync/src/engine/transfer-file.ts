@@ -37,7 +37,7 @@ export async function transferFile(
     try {
       // Trust what the file is now, then insist it stays so until the object is committed.
       const id = await file.identity();
-      const entry: SourceEntry = { relPath: current.entry.relPath, ...id };
+      const entry: SourceEntry = { ...current.entry, ...id };
       switch (current.kind) {
         case "check":
           return await checkThenUpload(ctx, file, entry, current.via, current.partSize);
@@ -75,6 +75,15 @@ export async function transferFile(
   }
 }
 
+/** The source publishes the file's SHA-256 (e.g. SHA256SUMS): bytes that differ are not the dataset. */
+function checkExpected(entry: SourceEntry, sha256hex: string): void {
+  if (entry.expectedSha256 && entry.expectedSha256 !== sha256hex) {
+    throw new Error(
+      `content differs from its published SHA-256 (expected ${entry.expectedSha256}, read ${sha256hex}); nothing was committed`,
+    );
+  }
+}
+
 async function putWhole(
   ctx: TransferContext,
   file: OpenedFile,
@@ -85,6 +94,7 @@ async function putWhole(
     const body = await file.read(0, entry.size);
     if (!sameIdentity(await file.identity(), entry)) throw new FileChanged();
     const sha = createHash("sha256").update(body).digest();
+    checkExpected(entry, sha.toString("hex"));
     await ctx.requests.with(1, ctx.signal, async () => {
       await ctx.bandwidth.take(body.length, ctx.signal);
       await ctx.store.putObject(
@@ -107,12 +117,19 @@ async function putWhole(
   });
 }
 
+/** Aborts an upload we no longer want; if that fails it stays owned, for the cleanup or gc. */
 async function abandon(ctx: TransferContext, up: { key: string; uploadId: string }, why: string) {
   try {
     await ctx.store.abortMultipart(ctx.prefix + up.key, up.uploadId, { signal: ctx.signal });
   } catch (err) {
-    // Already gone is what we wanted; anything else is left for `gc`.
-    if (err instanceof StoreError && err.fatal) throw err;
+    if (!(err instanceof StoreError)) throw err;
+    if (err.fatal || err.kind === "aborted") throw err;
+    if (err.kind !== "no-such-upload") {
+      // Forget it as a resumable upload but keep it owned so cleanup/gc retries the abort.
+      ctx.journal.append({ t: "end", uploadId: up.uploadId, why: `${why} (abort failed)` });
+      ctx.journal.append({ t: "owned", ids: [up.uploadId] });
+      return;
+    }
   }
   ctx.journal.append({ t: "end", uploadId: up.uploadId, why });
 }
@@ -245,6 +262,14 @@ async function multipart(
     throw new FileChanged();
   }
   const sha = whole.digest("hex");
+  if (entry.expectedSha256 && entry.expectedSha256 !== sha) {
+    await abandon(
+      ctx,
+      { key: entry.relPath, uploadId: id },
+      "content differs from its published SHA-256",
+    );
+    checkExpected(entry, sha);
+  }
   await ctx.requests.with(1, ctx.signal, () =>
     ctx.store.completeMultipart(
       key,
@@ -307,6 +332,7 @@ async function adoptIfPresent(
 ): Promise<TransferResult | undefined> {
   const match = await remoteMatches(ctx, file, entry);
   if (!match) return undefined;
+  checkExpected(entry, match.sha256);
   ctx.journal.append({
     t: "done",
     key: entry.relPath,

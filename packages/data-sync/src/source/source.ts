@@ -4,6 +4,8 @@ import type { FileIdentity } from "../engine/journal/records.ts";
 export interface SourceEntry extends FileIdentity {
   /** key relative to the prefix: normalised, "/"-separated, never escaping */
   relPath: string;
+  /** the publisher's SHA-256 (hex), when the source lists one: content that differs fails the file */
+  expectedSha256?: string;
 }
 
 export interface SourceProblem {

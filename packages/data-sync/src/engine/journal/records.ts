@@ -16,6 +16,8 @@ export type JournalRecord =
   | ({ t: "done"; key: string; sha256: string; s3: string; uploadId?: string } & FileIdentity)
   /** About to call CreateMultipartUpload: lets gc recognise an upload whose id never got written. */
   | { t: "intent"; key: string; at: string }
+  /** Leftovers of the intents for this key were looked for and aborted. */
+  | { t: "resolved"; key: string }
   | ({ t: "mpu"; key: string; uploadId: string; partSize: number; at: string } & FileIdentity)
   | { t: "part"; uploadId: string; n: number; etag: string; sha256: string; size: number }
   /** The upload is no longer ours to continue (aborted, gone, or superseded). */

@@ -24,7 +24,7 @@ export interface JournalState {
   done: Map<string, DoneEntry>;
   /** at most one live upload per key; a newer one supersedes (and orphans) the older */
   uploads: Map<string, ActiveUpload>;
-  /** every upload id this journal started, live or not: what gc may abort */
+  /** upload ids this journal started that may still exist in the bucket (not completed or aborted) */
   owned: Set<string>;
   /** keys whose CreateMultipartUpload may have happened without its id being recorded */
   intents: Map<string, string>;
@@ -59,7 +59,7 @@ export function applyRecord(s: JournalState, rec: JournalRecord): void {
         // A single PUT over a key with a live upload leaves that upload for gc.
         s.uploads.delete(key);
       }
-      s.intents.delete(key);
+      if (rec.uploadId) s.owned.delete(rec.uploadId);
       break;
     }
     case "intent":
@@ -68,7 +68,6 @@ export function applyRecord(s: JournalState, rec: JournalRecord): void {
     case "mpu": {
       const { key, uploadId, partSize, size, mtime, id } = rec;
       s.owned.add(uploadId);
-      s.intents.delete(key);
       s.done.delete(key);
       s.uploads.set(key, { key, uploadId, partSize, size, mtime, id, parts: new Map() });
       break;
@@ -82,7 +81,11 @@ export function applyRecord(s: JournalState, rec: JournalRecord): void {
       }
       break;
     }
+    case "resolved":
+      s.intents.delete(rec.key);
+      break;
     case "end":
+      s.owned.delete(rec.uploadId);
       for (const [key, u] of s.uploads) {
         if (u.uploadId === rec.uploadId) s.uploads.delete(key);
       }

@@ -1,0 +1,11 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    globalSetup: ["@bgb/testkit/vitest-global-setup"],
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    // The sync tests spawn CLIs and move hundreds of MB: two cores, so one file at a time.
+    fileParallelism: false,
+  },
+});
