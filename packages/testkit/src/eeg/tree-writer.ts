@@ -2,7 +2,7 @@
 // returns the same summary shape (paths relative and POSIX, as S3 keys will be).
 import { createHash } from "node:crypto";
 import { mkdir, readdir, rm, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { type EdfWriteSpec, writeEdf } from "./edf.ts";
 
 export interface GeneratedFile {
@@ -41,6 +41,11 @@ export class TreeWriter {
     });
     if (existing.length > 0) {
       if (!opts.replace) throw new Error(`output directory ${root} is not empty (use replace)`);
+      // A mistyped --out must not wipe the working tree: never replace cwd or one of its parents.
+      const rel = relative(resolve(root), process.cwd());
+      if (!rel.startsWith("..") && !isAbsolute(rel)) {
+        throw new Error(`refusing to replace ${root}: it contains the working directory`);
+      }
       await rm(root, { recursive: true, force: true });
     }
     await mkdir(root, { recursive: true });
