@@ -1,0 +1,298 @@
+// HTTP fault-injection proxy between an S3 client and a real S3 server (versitygw in tests).
+// Requests go upstream byte-for-byte (raw headers, Host included, so SigV4 still validates)
+// with bodies streamed both ways; rules from rules.ts decide which requests get a fault.
+import {
+  Agent,
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type ServerResponse,
+} from "node:http";
+import type { Socket } from "node:net";
+import { pipeline } from "node:stream";
+import {
+  describeRequest,
+  FAULT_KINDS,
+  type FaultKind,
+  type FaultRule,
+  type RequestInfo,
+  RuleSet,
+  S3_OPS,
+  type S3Op,
+} from "./rules.ts";
+import { type S3ErrorAnswer, s3Error, slowDownError } from "./s3-error.ts";
+
+export interface FaultProxyOptions {
+  /** Plain-HTTP base URL of the real server, e.g. "http://127.0.0.1:7070". */
+  upstream: string;
+  rules?: readonly FaultRule[];
+}
+
+export interface FiredFault {
+  /** Index of the rule in the list given to setRules. */
+  rule: number;
+  kind: FaultKind;
+  op: S3Op;
+  method: string;
+  bucket: string;
+  key: string;
+}
+
+/** Live counters, mutated in place; resetStats() zeroes them. */
+export interface FaultProxyStats {
+  requests: Record<S3Op, number>;
+  faults: Record<FaultKind, number>;
+  /** Request-body bytes read from clients (also for faults that never forward). */
+  bytesReceived: Record<S3Op, number>;
+  /** Request-body bytes written upstream: what the server actually got to see. */
+  bytesForwarded: Record<S3Op, number>;
+  fired: FiredFault[];
+}
+
+export interface FaultProxy {
+  endpoint: string;
+  stats: FaultProxyStats;
+  /** Replaces the rules and restarts their nth/times counters. */
+  setRules(rules: readonly FaultRule[]): void;
+  resetStats(): void;
+  /** Closes the listener and every socket, stalled ones included. */
+  stop(): Promise<void>;
+}
+
+const zeros = <K extends string>(keys: readonly K[]) =>
+  Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
+
+function zeroStats(stats: FaultProxyStats): void {
+  Object.assign(stats.requests, zeros(S3_OPS));
+  Object.assign(stats.faults, zeros(FAULT_KINDS));
+  Object.assign(stats.bytesReceived, zeros(S3_OPS));
+  Object.assign(stats.bytesForwarded, zeros(S3_OPS));
+  stats.fired.length = 0;
+}
+
+const resource = (info: RequestInfo) => `/${info.bucket}${info.key ? `/${info.key}` : ""}`;
+
+export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultProxy> {
+  const upstream = new URL(opts.upstream);
+  if (upstream.protocol !== "http:") throw new Error(`fault proxy: upstream must be http://`);
+  const agent = new Agent({ keepAlive: true });
+  let rules = new RuleSet(opts.rules ?? []);
+  const stats: FaultProxyStats = {
+    requests: zeros(S3_OPS),
+    faults: zeros(FAULT_KINDS),
+    bytesReceived: zeros(S3_OPS),
+    bytesForwarded: zeros(S3_OPS),
+    fired: [],
+  };
+  const sockets = new Set<Socket>();
+  const timers = new Set<NodeJS.Timeout>();
+  let stopped = false;
+
+  const server = createServer();
+  // Stalls and big slow parts must not be cut by Node's default 300 s request timeout.
+  server.requestTimeout = 0;
+  server.on("connection", (s) => {
+    sockets.add(s);
+    s.on("close", () => sockets.delete(s));
+  });
+  server.on("request", (req, res) => handle(req, res, false));
+  // Own the 100-continue decision: faults answered here must not invite the body.
+  server.on("checkContinue", (req, res) => handle(req, res, true));
+
+  function handle(req: IncomingMessage, res: ServerResponse, expectsContinue: boolean): void {
+    req.on("error", () => {}); // client resets are expected here; never crash the test run
+    res.on("error", () => {});
+    if (stopped) {
+      req.socket.destroy();
+      return;
+    }
+    const info = describeRequest(req.method ?? "GET", req.url ?? "/");
+    stats.requests[info.op]++;
+    const picked = rules.pick(info);
+    const action = picked?.action;
+    if (picked) {
+      stats.faults[picked.action.kind]++;
+      const { op, method, bucket, key } = info;
+      stats.fired.push({ rule: picked.index, kind: picked.action.kind, op, method, bucket, key });
+    }
+    switch (action?.kind) {
+      case undefined:
+        forward(req, res, info, expectsContinue);
+        break;
+      case "resetMidBody":
+        forward(req, res, info, expectsContinue, action.afterBytes);
+        break;
+      case "delay": {
+        const t = setTimeout(() => {
+          timers.delete(t);
+          if (!req.socket.destroyed) forward(req, res, info, expectsContinue);
+        }, action.ms);
+        timers.add(t);
+        break;
+      }
+      case "slowDown":
+        answer(req, res, info, expectsContinue, slowDownError(resource(info)));
+        break;
+      case "status": {
+        const err = s3Error(
+          action.status,
+          action.code,
+          action.message ?? action.code,
+          resource(info),
+        );
+        answer(req, res, info, expectsContinue, err);
+        break;
+      }
+      case "stall":
+        if (expectsContinue) res.writeContinue();
+        req.on("data", (c: Buffer) => {
+          stats.bytesReceived[info.op] += c.length;
+        });
+        break;
+    }
+  }
+
+  /** Answers without forwarding, the way S3 does: before the body under 100-continue, else after it. */
+  function answer(
+    req: IncomingMessage,
+    res: ServerResponse,
+    info: RequestInfo,
+    expectsContinue: boolean,
+    err: S3ErrorAnswer,
+  ): void {
+    const send = () => {
+      if (req.socket.destroyed) return;
+      // No 100 was sent, so the client still holds the body: the connection can't be reused.
+      res.writeHead(
+        err.status,
+        expectsContinue ? { ...err.headers, connection: "close" } : err.headers,
+      );
+      res.end(err.body);
+    };
+    if (expectsContinue) {
+      send();
+      return;
+    }
+    // Drain first so the client finishes writing and reads a clean error, not a broken pipe.
+    req.on("data", (c: Buffer) => {
+      stats.bytesReceived[info.op] += c.length;
+    });
+    req.once("end", send);
+  }
+
+  /** Streams the request upstream and the answer back; with resetAfter, resets mid-body instead. */
+  function forward(
+    req: IncomingMessage,
+    res: ServerResponse,
+    info: RequestInfo,
+    expectsContinue: boolean,
+    resetAfter?: number,
+  ): void {
+    const up = httpRequest({
+      host: upstream.hostname,
+      port: upstream.port,
+      method: req.method,
+      path: req.url,
+      headers: req.rawHeaders, // raw array: exact names, order, duplicates and the client's Host
+      agent,
+    });
+    let tripped = false;
+    const reset = () => {
+      if (tripped) return;
+      tripped = true;
+      req.socket.resetAndDestroy(); // RST, like a dropped connection mid-part
+      up.destroy();
+    };
+    up.flushHeaders(); // under 100-continue the upstream decides before any body byte
+
+    up.on("continue", () => {
+      if (expectsContinue && !res.headersSent) res.writeContinue();
+    });
+    up.on("response", (ures) => {
+      if (resetAfter !== undefined) {
+        // Upstream answered before the cut (e.g. rejected early): the client still sees a reset.
+        ures.resume();
+        reset();
+        return;
+      }
+      res.writeHead(ures.statusCode ?? 502, ures.statusMessage, ures.rawHeaders);
+      pipeline(ures, res, () => {});
+    });
+    up.on("error", (e) => {
+      if (tripped || req.socket.destroyed) return;
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      const err = s3Error(502, "BadGateway", `fault proxy upstream: ${e.message}`, resource(info));
+      res.writeHead(err.status, { ...err.headers, connection: "close" });
+      res.end(err.body);
+    });
+    res.on("close", () => {
+      if (!res.writableFinished) up.destroy(); // client went away: don't finish its request
+    });
+
+    if (resetAfter === 0) {
+      reset();
+      return;
+    }
+    let forwarded = 0;
+    req.on("data", (chunk: Buffer) => {
+      if (tripped) return;
+      stats.bytesReceived[info.op] += chunk.length;
+      const cut = resetAfter !== undefined && forwarded + chunk.length >= resetAfter;
+      const out = cut ? chunk.subarray(0, resetAfter - forwarded) : chunk;
+      forwarded += out.length;
+      stats.bytesForwarded[info.op] += out.length;
+      if (cut) {
+        req.pause();
+        // Reset only once the cut-off bytes are flushed, so upstream really saw afterBytes.
+        if (out.length > 0) up.write(out, () => reset());
+        else reset();
+        return;
+      }
+      if (!up.write(out)) {
+        req.pause();
+        up.once("drain", () => req.resume());
+      }
+    });
+    req.on("end", () => {
+      if (tripped) return;
+      // A body shorter than afterBytes still gets the reset, before the upstream sees its end.
+      if (resetAfter !== undefined) reset();
+      else up.end();
+    });
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const addr = server.address();
+  if (!addr || typeof addr === "string") throw new Error("fault proxy: no TCP address");
+
+  let closed: Promise<void> | undefined;
+  return {
+    endpoint: `http://127.0.0.1:${addr.port}`,
+    stats,
+    setRules(next) {
+      rules = new RuleSet(next);
+    },
+    resetStats() {
+      zeroStats(stats);
+    },
+    stop() {
+      if (closed) return closed;
+      stopped = true;
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
+      closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const s of sockets) s.destroy();
+      agent.destroy();
+      return closed;
+    },
+  };
+}
