@@ -36,7 +36,7 @@ def image_plan(trainer_source: Path | None, configs_dir: Path | None) -> list[St
     steps = [
         Step("from_registry", (v.BASE_IMAGE,), {"add_python": v.PYTHON_VERSION}),
         Step("entrypoint", ([],)),
-        Step("apt_install", v.APT_PACKAGES),
+        Step("apt_install", v.APT_PACKAGES, {"env": {"DEBIAN_FRONTEND": "noninteractive"}}),
         Step(
             "env",
             (
