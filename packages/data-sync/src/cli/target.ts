@@ -52,7 +52,7 @@ function expandSource(src: string, base: string): string {
 }
 
 export function resolveTarget(dataset: string, flags: TargetFlags): Target {
-  const root = findRepoRoot() ?? process.cwd();
+  const root = repoRootOrCwd();
   const configPath = flags.config ? resolve(flags.config) : join(root, "configs", "datasets.yaml");
   const loaded = loadConfigFile(configPath, "datasets");
   if (!loaded.config) {
@@ -103,4 +103,13 @@ export function resolveTarget(dataset: string, flags: TargetFlags): Target {
     journalPath: join(stateDir, "journals", `${dataset}-${id}.jsonl`),
     stateDir,
   };
+}
+
+/** Relative dataset sources resolve against the repo root; outside a checkout, the cwd. */
+function repoRootOrCwd(): string {
+  try {
+    return findRepoRoot();
+  } catch {
+    return process.cwd();
+  }
 }
