@@ -31,7 +31,9 @@ def write_manifest(root: Path, dataset: str = "tuh") -> dict:
         if p.is_file() and p.name != ".bgb-manifest.json":
             key = p.relative_to(root).as_posix()
             data = p.read_bytes()
-            entries.append({"key": key, "size": len(data), "sha256": hashlib.sha256(data).hexdigest()})
+            entries.append(
+                {"key": key, "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+            )
     entries.sort(key=lambda e: e["key"].encode())
     lines = "".join(f"{e['sha256']} {e['size']} {e['key']}\n" for e in entries)
     counts: dict[str, int] = {}

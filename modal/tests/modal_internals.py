@@ -21,10 +21,15 @@ def _impl(obj: Any) -> Any:
 
 
 def _cells(fn: Any) -> dict[str, Any]:
-    return {n: c.cell_contents for n, c in zip(fn.__code__.co_freevars, fn.__closure__ or ())}
+    return {
+        n: c.cell_contents
+        for n, c in zip(fn.__code__.co_freevars, fn.__closure__ or (), strict=True)
+    }
 
 
-def image_layers(image: modal.Image, builder_version: str = LATEST_IMAGE_BUILDER_VERSION) -> list[str]:
+def image_layers(
+    image: modal.Image, builder_version: str = LATEST_IMAGE_BUILDER_VERSION
+) -> list[str]:
     """Dockerfile commands of an Image, base first, without the 'FROM base' lines; a layer of
     local files added at container start shows as 'LOCAL <remote path>' (or 'LOCAL python
     <module>')."""
@@ -46,7 +51,9 @@ def image_layers(image: modal.Image, builder_version: str = LATEST_IMAGE_BUILDER
             layers.append([c for c in cmds if c != "FROM base"])
             node = (cells.get("base_images") or {}).get("base")
         elif "split_image" in cells:  # from_registry(add_python=...)
-            node = cells["split_image"] if builder_version > "2025.06" else cells["single_layer_image"]
+            node = (
+                cells["split_image"] if builder_version > "2025.06" else cells["single_layer_image"]
+            )
         else:
             raise AssertionError(f"unknown image layer {node!r}: {sorted(cells)}")
     return [cmd for layer in reversed(layers) for cmd in layer]
@@ -67,4 +74,6 @@ def function_options(fn: modal.Function) -> dict[str, Any]:
 
 def object_rep(obj: Any) -> str:
     """Modal's description of a lazily defined object, e.g. "Secret.from_name('x')"."""
-    return repr(_impl(obj)) if not hasattr(_impl(obj), "_rep") else _impl(obj)._rep
+    impl = _impl(obj)
+    rep = impl._rep if hasattr(impl, "_rep") else repr(impl)
+    return rep.removeprefix("modal.")

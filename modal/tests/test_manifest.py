@@ -67,7 +67,7 @@ def test_inconsistent_manifests_are_rejected(dataset, mutation, needle):
 
 
 def test_sample_check_finds_changed_and_missing_files(dataset):
-    root, doc = dataset
+    root, _ = dataset
     m = load_manifest(root)
     first, second = m.files[0], m.files[1]
     p = root / first.key

@@ -23,7 +23,7 @@ def _all_match(src, dst, m):
 
 
 def test_copies_a_tree_and_marks_it_complete(dataset, tmp_path):
-    src, doc = dataset
+    src, _ = dataset
     m = load_manifest(src)
     dst = staged_dir(tmp_path / "staged", "tuh", m.version)
     r = stage(src, dst, m, workers=4)
