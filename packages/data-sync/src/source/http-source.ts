@@ -82,7 +82,7 @@ export async function httpSource(
           ...init,
           headers,
           redirect: "follow",
-          signal: AbortSignal.timeout(timeoutMs + extraMs),
+          signal: AbortSignal.timeout(Math.ceil(timeoutMs + extraMs)),
         });
         if (res.status >= 500 || res.status === 429) {
           await res.body?.cancel();
