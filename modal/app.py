@@ -166,7 +166,7 @@ def _read_config(config: str) -> str:
     for base in (Path.cwd(), REPO_ROOT):
         p = base / config
         if p.is_file():
-            return p.read_text(encoding="utf-8")
+            return p.read_bytes().decode("utf-8")  # exact bytes: config_sha256 matches the file
     raise UsageError(f"--config {config} not found (relative to {Path.cwd()} or {REPO_ROOT})")
 
 

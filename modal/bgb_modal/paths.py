@@ -111,13 +111,20 @@ def _section(cfg: dict[str, Any], name: str) -> dict[str, Any]:
 
 
 def rewrite_config(
-    cfg: dict[str, Any], run_paths: RunPaths, data_root: str | PurePosixPath
-) -> tuple[dict[str, Any], list[tuple[str, Any, str]]]:
-    """Return (new config, [(dotted key, old value, new value)]). The input is not modified."""
+    cfg: dict[str, Any],
+    run_paths: RunPaths,
+    data_root: str | PurePosixPath,
+    *,
+    wandb_available: bool | None = None,
+) -> tuple[dict[str, Any], list[tuple[str, Any, Any]]]:
+    """Return (new config, [(dotted key, old value, new value)]). The input is not modified.
+
+    With wandb_available=False (no wandb-secret attached), experiment.wandb.enabled is turned
+    off so the trainer never waits for a W&B login it cannot get."""
     if not isinstance(cfg, dict):
         raise PathError("config must be a mapping at the top level")
     out = copy.deepcopy(cfg)
-    changes: list[tuple[str, Any, str]] = []
+    changes: list[tuple[str, Any, Any]] = []
 
     def put(section: str, key: str, value: str) -> None:
         sec = _section(out, section)
@@ -133,4 +140,8 @@ def rewrite_config(
     put("data", "cache_dir", str(run_paths.cache))
     put("experiment", "cache_dir", str(run_paths.cache))
     put("experiment", "output_dir", str(run_paths.root))
+    wandb = out["experiment"].get("wandb")
+    if wandb_available is False and isinstance(wandb, dict) and wandb.get("enabled"):
+        wandb["enabled"] = False
+        changes.append(("experiment.wandb.enabled", True, False))
     return out, changes

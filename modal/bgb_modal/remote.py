@@ -124,6 +124,7 @@ def do_train(
             git_sha=spec.git_sha,
             git_dirty=spec.git_dirty,
             gpu=spec.gpu,
+            wandb=spec.wandb,
             python=python,
             app_dir=app_dir,
             base_env=base_env,

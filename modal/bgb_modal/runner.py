@@ -74,6 +74,7 @@ class TrainJob:
     git_sha: str | None = None
     git_dirty: bool = False
     gpu: str | None = None
+    wandb: bool | None = None  # False: no wandb-secret, so W&B is switched off in the config
     python: str = "python"
     app_dir: str = versions.APP_DIR
     base_env: Mapping[str, str] | None = None
@@ -296,7 +297,9 @@ def run_train(job: TrainJob, hooks: Hooks | None = None) -> dict[str, Any]:
 
     # Effective config: the trainer's paths moved to the mount and the results volume.
     cfg = yaml.safe_load(job.config_text)
-    new_cfg, changes = rewrite_config(cfg if cfg is not None else {}, rp, job.data_root)
+    new_cfg, changes = rewrite_config(
+        cfg if cfg is not None else {}, rp, job.data_root, wandb_available=job.wandb
+    )
     for d in (rp.checkpoints, rp.logs, rp.tensorboard, rp.cache):
         P(d).mkdir(parents=True, exist_ok=True)
     P(rp.config).write_text(yaml.safe_dump(new_cfg, sort_keys=False), encoding="utf-8")

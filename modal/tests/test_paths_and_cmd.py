@@ -29,6 +29,16 @@ def test_rewrite_moves_data_cache_and_output_paths():
     }
 
 
+def test_wandb_is_switched_off_when_no_secret_is_attached():
+    cfg = {"experiment": {"wandb": {"enabled": True, "project": "p"}}}
+    rp = RunPaths.of("/results", "r")
+    off, changes = rewrite_config(cfg, rp, "/data/tuh", wandb_available=False)
+    assert off["experiment"]["wandb"] == {"enabled": False, "project": "p"}
+    assert ("experiment.wandb.enabled", True, False) in changes
+    on, _ = rewrite_config(cfg, rp, "/data/tuh", wandb_available=True)
+    assert on["experiment"]["wandb"]["enabled"] is True
+
+
 def test_rewrite_creates_missing_sections():
     new, _ = rewrite_config({}, RunPaths.of("/results", "r"), "/staged/tuh/v")
     assert new["data"] == {"data_dir": "/staged/tuh/v", "cache_dir": "/results/r/cache"}
