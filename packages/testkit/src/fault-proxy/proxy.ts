@@ -70,12 +70,25 @@ function zeroStats(stats: FaultProxyStats): void {
   stats.fired.length = 0;
 }
 
+function withConnectionClose(raw: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const [name, value] = [raw[i], raw[i + 1]];
+    if (name === undefined || value === undefined) break;
+    if (!/^(connection|keep-alive)$/i.test(name)) out.push(name, value);
+  }
+  out.push("Connection", "close");
+  return out;
+}
+
 const resource = (info: RequestInfo) => `/${info.bucket}${info.key ? `/${info.key}` : ""}`;
 
 export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultProxy> {
   const upstream = new URL(opts.upstream);
   if (upstream.protocol !== "http:") throw new Error(`fault proxy: upstream must be http://`);
-  const agent = new Agent({ keepAlive: true });
+  // One upstream connection per request: a fault (or a stale pooled socket) never spills over
+  // onto an unrelated request, so stats and retries stay deterministic.
+  const agent = new Agent({ keepAlive: false });
   let rules = new RuleSet(opts.rules ?? []);
   const stats: FaultProxyStats = {
     requests: zeros(S3_OPS),
@@ -215,18 +228,18 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
         reset();
         return;
       }
-      res.writeHead(ures.statusCode ?? 502, ures.statusMessage, ures.rawHeaders);
+      // Early answer while the client is still sending (servers do this on auth errors): close
+      // afterwards, as the server does, instead of leaving a half-sent body on a reused socket.
+      const head = req.complete ? ures.rawHeaders : withConnectionClose(ures.rawHeaders);
+      res.writeHead(ures.statusCode ?? 502, ures.statusMessage, head);
       pipeline(ures, res, () => {});
     });
-    up.on("error", (e) => {
+    up.on("error", () => {
+      // The upstream connection broke (refused, reset, or EPIPE when the server answered early
+      // and closed while the body was still streaming). Pass it on as what it is, a network
+      // failure, rather than inventing an S3 error the real server never sent.
       if (tripped || req.socket.destroyed) return;
-      if (res.headersSent) {
-        res.destroy();
-        return;
-      }
-      const err = s3Error(502, "BadGateway", `fault proxy upstream: ${e.message}`, resource(info));
-      res.writeHead(err.status, { ...err.headers, connection: "close" });
-      res.end(err.body);
+      if (!res.writableEnded) req.socket.resetAndDestroy();
     });
     res.on("close", () => {
       if (!res.writableFinished) up.destroy(); // client went away: don't finish its request
