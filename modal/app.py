@@ -203,5 +203,5 @@ def main(*args: str) -> None:
         result = modal.FunctionCall.from_id(result["next_function_call_id"]).get()
     status = result.get("exit_status") if isinstance(result, dict) else None
     print(f"BGB_RESULT {a.run} {status}: {result.get('message') or ''}".rstrip(), flush=True)
-    if status not in ("succeeded", "running"):
+    if status != "succeeded":
         raise SystemExit(1)
