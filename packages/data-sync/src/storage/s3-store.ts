@@ -102,7 +102,9 @@ export function createS3Store(opts: S3StoreOptions): ObjectStore {
       httpAgent: new HttpAgent(agentOpts),
       httpsAgent: new HttpsAgent(agentOpts),
       connectionTimeout: 10_000,
-      requestTimeout: opts.requestTimeoutMs,
+      // An idle-socket timeout, not a total one: a big part on a slow uplink may take minutes,
+      // but a connection that says nothing for this long is dead. (requestTimeout only warns.)
+      socketTimeout: opts.requestTimeoutMs,
     }),
   });
 
