@@ -1,6 +1,7 @@
 #!/bin/sh
 # Create or refresh modal/.venv from requirements-dev.txt.
-# Rebuilds only when the venv is missing or the requirements changed (hash stamp inside the venv).
+# Rebuilds only when the venv is missing or the requirements changed (hash stamp inside the
+# venv). Safe to run concurrently (turbo runs lint and test in parallel): one flock per checkout.
 set -eu
 cd "$(dirname "$0")/.."
 REQ=requirements-dev.txt
@@ -14,10 +15,23 @@ hash_file() {
 }
 
 want="$(hash_file "$REQ")"
-if [ -x "$VENV/bin/python" ] && [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$want" ]; then
-  exit 0
+up_to_date() {
+  [ -x "$VENV/bin/python" ] && [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$want" ]
+}
+up_to_date && exit 0
+
+# The lock lives outside the package so it never shows up as an input of turbo's cache.
+if command -v flock >/dev/null 2>&1; then
+  LOCK="${TMPDIR:-/tmp}/bgb-modal-venv-$(pwd | cksum | cut -d' ' -f1).lock"
+  exec 9>"$LOCK"
+  flock 9
+  up_to_date && exit 0
 fi
 
+if ! "$PY" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+  echo "modal/.venv: $PY is $("$PY" --version 2>&1); Python >= 3.11 is required (set BGB_PYTHON)" >&2
+  exit 1
+fi
 echo "modal/.venv: installing $REQ" >&2
 rm -rf "$VENV"
 "$PY" -m venv "$VENV"
