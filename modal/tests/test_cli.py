@@ -57,6 +57,7 @@ def run_modal(args: list[str], tmp_path: Path, spec: str | None, timeout: float 
         MODAL_TOKEN_SECRET="as-x",
         MODAL_CONFIG_PATH=str(tmp_path / "absent.toml"),
         MODAL_LOGLEVEL="DEBUG",  # logs the first failed connection attempt at once
+        PYTHONUNBUFFERED="1",  # the CLI is killed at that line: nothing may wait in a buffer
     )
     if spec is not None:
         env["BGB_LAUNCH_SPEC"] = spec
