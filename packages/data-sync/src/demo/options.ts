@@ -1,5 +1,5 @@
 // `pnpm demo` flags: a few knobs for tests and the curious; the defaults are the README's demo.
-import { Command, InvalidArgumentError } from "commander";
+import { Command, InvalidArgumentError, Option } from "commander";
 import { parseSize } from "../cli/units.ts";
 import { MiB } from "../engine/part-size.ts";
 
@@ -37,16 +37,15 @@ const int = (v: string) => {
 export function parseDemoArgs(argv: string[]): DemoOptions {
   const program = new Command("pnpm demo")
     .description(
-      "Runs the whole data-sync story on this machine, no cloud account needed: starts a local S3\n" +
-        "server (versitygw), generates a TUSZ-shaped EEG dataset, syncs it with the live progress\n" +
-        "display, kills the sync (SIGKILL) part-way, resumes it, verifies the bucket and prints\n" +
+      "Runs the whole data-sync story on this machine, no cloud account needed: starts a local S3 " +
+        "server (versitygw), generates a TUSZ-shaped EEG dataset, syncs it with the live progress " +
+        "display, kills the sync (SIGKILL) part-way, resumes it, verifies the bucket and prints " +
         "what happened: bytes in the bucket at the kill, bytes sent on resume, the dataset version.",
     )
-    .option(
-      "--size <size>",
-      "dataset size (three files take ~70% of it, in 8MiB parts)",
-      size,
-      300 * MiB,
+    .addOption(
+      new Option("--size <size>", "dataset size (three files take ~70% of it, in 8MiB parts)")
+        .argParser(size)
+        .default(300 * MiB, "300MiB"),
     )
     .option(
       "--kill-at <fraction>",
@@ -55,13 +54,9 @@ export function parseDemoArgs(argv: string[]): DemoOptions {
       0.4,
     )
     .option("--seed <n>", "generator seed (same seed, same bytes)", int, 1)
-    .option(
-      "--keep",
-      "keep the dataset, journal and bucket folder, and print where they are",
-      false,
-    )
+    .option("--keep", "keep the dataset, journal and bucket folder, and print where they are")
     .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
     .parse(argv, { from: "user" });
   const o = program.opts<{ size: number; killAt: number; seed: number; keep: boolean }>();
-  return { sizeBytes: o.size, killAt: o.killAt, seed: o.seed, keep: o.keep };
+  return { sizeBytes: o.size, killAt: o.killAt, seed: o.seed, keep: Boolean(o.keep) };
 }
