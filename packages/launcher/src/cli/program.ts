@@ -1,0 +1,122 @@
+// The command line: `pnpm launch <preset> [flags]` and its subcommands. Each action only turns
+// flags into options and hands a task to the bin, which runs it inside the one error boundary.
+import { Command, InvalidArgumentError, Option } from "commander";
+import type { ExitCode } from "../errors.ts";
+import { type LaunchCommandOptions, launchCommand } from "./commands/launch.ts";
+import { listCommand } from "./commands/list.ts";
+import { logsCommand } from "./commands/logs.ts";
+import { pullCommand } from "./commands/pull.ts";
+import { statusCommand } from "./commands/status.ts";
+import { stopCommand } from "./commands/stop.ts";
+import { validateCommand } from "./commands/validate.ts";
+import type { Runtime } from "./runtime.ts";
+
+export interface Globals {
+  json: boolean;
+  modalBin?: string;
+}
+export type Task = (rt: Runtime) => Promise<ExitCode> | ExitCode;
+export type Schedule = (task: Task, globals: Globals) => void;
+
+const DEFAULT_LAUNCH_TIMEOUT_S = 1800;
+
+function number(flag: string, integer: boolean) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (v.trim() === "" || !Number.isFinite(n) || (integer && !Number.isInteger(n))) {
+      throw new InvalidArgumentError(`${flag} expects ${integer ? "a whole number" : "a number"}`);
+    }
+    return n;
+  };
+}
+
+const EXIT_HELP = `
+Exit codes: 0 ok, 1 launch failed / run failed, 2 usage, config or preflight error,
+3 environment (modal CLI missing or too old), 130 interrupted.`;
+
+export function buildProgram(schedule: Schedule): Command {
+  const program = new Command("launch")
+    .description(
+      "Launch Brain-Go-Brr training on Modal only when preflight says it will work, and keep a record of it",
+    )
+    .argument("[preset]", "smoke | full | eval (configs/launch.yaml)")
+    .option("--config <file>", "training config under configs/ (default: the preset's)")
+    .option("--gpu <type>", "GPU type from configs/gpus.yaml")
+    .option("--timeout <s>", "seconds per Modal call (<= 86400)", number("--timeout", true))
+    .option("--cpu <n>", "CPU cores", number("--cpu", false))
+    .option("--memory <mib>", "memory in MiB", number("--memory", true))
+    .option("--preemptible", "allow preemption (resumes from last.pt)")
+    .option("--no-preemptible", "do not allow preemption (costs more)")
+    .option("--name <run>", "run name (default: <preset>-<utc time>-<hex>)")
+    .option("--checkpoint <path>", "eval: /results/<run>/checkpoints/best.pt")
+    .option("--split <name>", "eval: split to evaluate (app default: dev)")
+    .option("--resume <run>", "continue that training run from its last.pt")
+    .option("--dry-run", "plan and preflight only; launch nothing")
+    .option("-y, --yes", "no confirmation; allow a second run of the same preset")
+    .addOption(
+      new Option("--launch-timeout <s>", "seconds modal may take to start the run")
+        .argParser(number("--launch-timeout", true))
+        .default(DEFAULT_LAUNCH_TIMEOUT_S),
+    )
+    .option("--json", "machine-readable output on stdout")
+    .option("--modal-bin <path>", "modal CLI to use (else BGB_MODAL_BIN, modal/.venv, PATH)")
+    .addHelpText("after", EXIT_HELP)
+    .showHelpAfterError("(pnpm launch --help for usage)")
+    .action((preset: string | undefined, o) => {
+      const options: LaunchCommandOptions = {
+        flags: {
+          ...(o.config !== undefined && { config: o.config }),
+          ...(o.gpu !== undefined && { gpu: o.gpu }),
+          ...(o.timeout !== undefined && { timeout: o.timeout }),
+          ...(o.cpu !== undefined && { cpu: o.cpu }),
+          ...(o.memory !== undefined && { memory: o.memory }),
+          ...(o.preemptible !== undefined && { preemptible: o.preemptible }),
+          ...(o.name !== undefined && { name: o.name }),
+          ...(o.checkpoint !== undefined && { checkpoint: o.checkpoint }),
+          ...(o.split !== undefined && { split: o.split }),
+          ...(o.resume !== undefined && { resume: o.resume }),
+        },
+        dryRun: o.dryRun === true,
+        yes: o.yes === true,
+        launchTimeoutS: o.launchTimeout,
+      };
+      schedule((rt) => launchCommand(rt, preset, options), globals(o));
+    });
+
+  const sub = (name: string, description: string) =>
+    program
+      .command(name)
+      .description(description)
+      .option("--json", "machine-readable output on stdout")
+      .option("--modal-bin <path>", "modal CLI to use");
+
+  sub("validate", "validate config files (default: everything under configs/)")
+    .argument("[files...]")
+    .action((files: string[], o) => schedule((rt) => validateCommand(rt, files), globals(o)));
+  sub("list", "runs recorded in .bgb/runs.jsonl, with Modal's app state")
+    .option("--local", "do not ask Modal, registry only")
+    .action((o) => schedule((rt) => listCommand(rt, { local: o.local === true }), globals(o)));
+  sub("status", "a run's status (updates the registry when it ended)")
+    .argument("<run>")
+    .action((run: string, o) => schedule((rt) => statusCommand(rt, run), globals(o)));
+  sub("logs", "a run's logs (modal app logs)")
+    .argument("<run>")
+    .option("-f, --follow", "stream until the app stops")
+    .action((run: string, o) =>
+      schedule((rt) => logsCommand(rt, run, o.follow === true), globals(o)),
+    );
+  sub("stop", "stop a run (modal app stop -y)")
+    .argument("<run>")
+    .action((run: string, o) => schedule((rt) => stopCommand(rt, run), globals(o)));
+  sub("pull", "download a run's checkpoints, metrics and logs into results/<run>/")
+    .argument("<run>")
+    .option("--force", "overwrite files from an earlier pull")
+    .action((run: string, o) =>
+      schedule((rt) => pullCommand(rt, run, o.force === true), globals(o)),
+    );
+  return program;
+}
+
+function globals(o: { json?: boolean; modalBin?: string }): Globals {
+  return { json: o.json === true, ...(o.modalBin !== undefined && { modalBin: o.modalBin }) };
+}
