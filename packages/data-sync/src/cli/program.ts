@@ -61,7 +61,6 @@ export function buildProgram(
 ): Command {
   const program = new Command(name)
     .description("Resumable, verified, concurrent upload of EEG dataset trees to S3")
-    .showHelpAfterError("(add --help for usage)")
     .addHelpText("after", EXIT_HELP);
 
   const sync = transferOptions(targetOptions(syncOnly ? program : program.command("sync")))

@@ -1,6 +1,7 @@
 // Everything a file transfer needs, built once per run by sync.ts.
 import type { Source } from "../source/source.ts";
 import type { ObjectStore } from "../storage/store.ts";
+import type { BufferPool } from "./buffer-pool.ts";
 import type { EmitFn } from "./events.ts";
 import type { OpenJournal } from "./journal/journal.ts";
 import type { BandwidthLimit, Budget } from "./limits.ts";
@@ -13,6 +14,7 @@ export interface TransferContext {
   storageClass: string | undefined;
   /** bytes of file data held in memory at once */
   memory: Budget;
+  buffers: BufferPool;
   /** requests in flight at once (= HTTP sockets) */
   requests: Budget;
   bandwidth: BandwidthLimit;

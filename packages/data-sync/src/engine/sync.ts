@@ -5,6 +5,7 @@ import { buildManifest, type DatasetLayout, MANIFEST_NAME } from "@bgb/shared/ma
 import pLimit from "p-limit";
 import type { Source } from "../source/source.ts";
 import { type ObjectStore, StoreError } from "../storage/store.ts";
+import { BufferPool } from "./buffer-pool.ts";
 import type { TransferContext } from "./context.ts";
 import { FatalError, InterruptedError, UsageError } from "./errors.ts";
 import type { EmitFn } from "./events.ts";
@@ -120,6 +121,7 @@ export async function runSync(o: SyncOptions): Promise<SyncSummary> {
       prefix: o.prefix,
       storageClass: o.storageClass,
       memory: new Budget(o.memoryBudget),
+      buffers: new BufferPool(o.partSize),
       requests: new Budget(o.concurrency),
       bandwidth: new BandwidthLimit(o.bytesPerSecond),
       signal: run.signal,

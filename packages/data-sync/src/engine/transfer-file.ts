@@ -91,29 +91,33 @@ async function putWhole(
 ): Promise<TransferResult> {
   const key = ctx.prefix + entry.relPath;
   return ctx.memory.with(entry.size, ctx.signal, async () => {
-    const body = await file.read(0, entry.size);
-    if (!sameIdentity(await file.identity(), entry)) throw new FileChanged();
-    const sha = createHash("sha256").update(body).digest();
-    checkExpected(entry, sha.toString("hex"));
-    await ctx.requests.with(1, ctx.signal, async () => {
-      await ctx.bandwidth.take(body.length, ctx.signal);
-      await ctx.store.putObject(
-        key,
-        body,
-        sha.toString("base64"),
-        { metadata: { "bgb-sha256": sha.toString("hex") }, storageClass: ctx.storageClass },
-        { signal: ctx.signal },
-      );
-    });
-    ctx.emit({ event: "progress", key: entry.relPath, bytes: body.length });
-    ctx.journal.append({
-      t: "done",
-      key: entry.relPath,
-      ...identityOnly(entry),
-      sha256: sha.toString("hex"),
-      s3: sha.toString("base64"),
-    });
-    return { outcome: "uploaded", bytesSent: body.length };
+    const body = await file.read(0, entry.size, ctx.buffers.take(entry.size));
+    try {
+      if (!sameIdentity(await file.identity(), entry)) throw new FileChanged();
+      const sha = createHash("sha256").update(body).digest();
+      checkExpected(entry, sha.toString("hex"));
+      await ctx.requests.with(1, ctx.signal, async () => {
+        await ctx.bandwidth.take(body.length, ctx.signal);
+        await ctx.store.putObject(
+          key,
+          body,
+          sha.toString("base64"),
+          { metadata: { "bgb-sha256": sha.toString("hex") }, storageClass: ctx.storageClass },
+          { signal: ctx.signal },
+        );
+      });
+      ctx.emit({ event: "progress", key: entry.relPath, bytes: body.length });
+      ctx.journal.append({
+        t: "done",
+        key: entry.relPath,
+        ...identityOnly(entry),
+        sha256: sha.toString("hex"),
+        s3: sha.toString("base64"),
+      });
+      return { outcome: "uploaded", bytesSent: body.length };
+    } finally {
+      ctx.buffers.give(body);
+    }
   });
 }
 
@@ -205,11 +209,15 @@ async function multipart(
     await ctx.memory.acquire(len, ctx.signal);
     let buf: Buffer;
     try {
-      buf = await file.read(start, end);
+      buf = await file.read(start, end, ctx.buffers.take(len));
     } catch (err) {
       ctx.memory.release(len);
       throw err;
     }
+    const done = () => {
+      ctx.buffers.give(buf);
+      ctx.memory.release(len);
+    };
     whole.update(buf);
     const digest = sha256b64(buf);
     digests[p - 1] = digest;
@@ -243,7 +251,7 @@ async function multipart(
       } catch (err) {
         failure ??= err;
       } finally {
-        ctx.memory.release(len);
+        done();
       }
     })();
     inFlight.add(task);
@@ -313,9 +321,12 @@ async function remoteMatches(
   const digests: string[] = [];
   for (let p = 1; p <= n; p++) {
     const [start, end] = composite ? partRange(entry.size, partSize, p) : [0, entry.size];
-    const buf = await ctx.memory.with(end - start, ctx.signal, () => file.read(start, end));
-    whole.update(buf);
-    digests.push(sha256b64(buf));
+    await ctx.memory.with(end - start, ctx.signal, async () => {
+      const buf = await file.read(start, end, ctx.buffers.take(end - start));
+      whole.update(buf);
+      digests.push(sha256b64(buf));
+      ctx.buffers.give(buf);
+    });
   }
   if (!sameIdentity(await file.identity(), entry)) throw new FileChanged();
   const expected = composite ? compositeSha256(digests) : (digests[0] as string);

@@ -111,7 +111,7 @@ export async function httpSource(
       if (!res.ok) {
         await res.body?.cancel();
         throw new FatalError(
-          `source ${label}: ${checksums} is not there (HTTP ${res.status} for ${sumsUrl}); check the source URL and "checksums:"`,
+          `source ${label}: ${checksums} ${res.status === 404 ? "is not there" : "cannot be fetched"} (HTTP ${res.status} for ${sumsUrl}); check the source URL and "checksums:"`,
         );
       }
       return res.text();
@@ -162,8 +162,10 @@ export async function httpSource(
       ),
     );
     const entries = results.filter((e): e is SourceEntry => e !== undefined);
-    entries.sort((a, b) => (a.relPath < b.relPath ? -1 : a.relPath > b.relPath ? 1 : 0));
-    return { entries, problems };
+    const byPath = (a: { relPath: string }, b: { relPath: string }) =>
+      a.relPath < b.relPath ? -1 : a.relPath > b.relPath ? 1 : 0;
+    // HEADs finish in any order; the listing should not
+    return { entries: entries.sort(byPath), problems: problems.sort(byPath) };
   }
 
   async function open(entry: SourceEntry): Promise<OpenedFile> {

@@ -105,8 +105,8 @@ export async function localSource(root: string): Promise<Source> {
     }
     const fh = await fsp.open(abs, "r");
     return {
-      async read(start, end) {
-        const buf = Buffer.allocUnsafe(end - start);
+      async read(start, end, into) {
+        const buf = into ?? Buffer.allocUnsafe(end - start);
         let off = 0;
         while (off < buf.length) {
           const { bytesRead } = await fh.read(buf, off, buf.length - off, start + off);

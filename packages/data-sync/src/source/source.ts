@@ -20,8 +20,8 @@ export interface SourceListing {
 }
 
 export interface OpenedFile {
-  /** Reads [start, end) fully. */
-  read(start: number, end: number): Promise<Buffer>;
+  /** Reads [start, end) fully, into `into` when given (its length must be end - start). */
+  read(start: number, end: number, into?: Buffer): Promise<Buffer>;
   /** The identity now: compared with the listed one to catch changes during the upload. */
   identity(): Promise<FileIdentity>;
   close(): Promise<void>;
