@@ -100,7 +100,7 @@ async function demo(work: string, server: S3Server, opts: DemoOptions, t0: numbe
   facts.uploadsOpenAtKill = atKill.openUploads;
   facts.partsAtKill = atKill.parts;
   say(
-    `\ndemo: killed. In the bucket: ${formatBytes(facts.bytesAtKill)} (${atKill.parts} parts of ${atKill.openUploads} unfinished multipart uploads, plus whole objects)`,
+    `\ndemo: killed. In the bucket: ${formatBytes(facts.bytesAtKill)} (${atKill.parts} part(s) of ${atKill.openUploads} unfinished multipart upload(s), plus whole objects)`,
   );
 
   // 2. The same command again: it continues every upload from its completed parts.

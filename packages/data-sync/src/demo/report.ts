@@ -32,7 +32,7 @@ export function reportLines(f: DemoFacts): string[] {
     "",
     "== demo report ==",
     `dataset:          ${f.files} files, ${formatBytes(f.bytesTotal)} (${f.bytesTotal} bytes); ${f.bigFiles} large files in ${formatBytes(f.partSize)} parts`,
-    `first sync:       killed with SIGKILL after ${secs(f.killedAfterS)}; ${f.bytesAtKill} bytes (${pct(f.bytesAtKill, f.bytesTotal)}) were in the bucket, ${f.partsAtKill} parts in ${f.uploadsOpenAtKill} open multipart uploads`,
+    `first sync:       killed with SIGKILL after ${secs(f.killedAfterS)}; ${f.bytesAtKill} bytes (${pct(f.bytesAtKill, f.bytesTotal)}) were in the bucket, ${f.partsAtKill} part(s) in ${f.uploadsOpenAtKill} open multipart upload(s)`,
     `resume:           sent ${f.resumeBytesSent} bytes (${formatBytes(f.resumeBytesSent)}, ${pct(f.resumeBytesSent, f.bytesTotal)} of the dataset) in ${secs(f.resumeS)}; exit ${f.resumeExit}`,
     `re-sent:          ${resent} bytes that were already in the bucket before the resume`,
     `verify:           ${f.verifyOk ? "ok" : "FAILED"}: ${f.verifyLine}`,
