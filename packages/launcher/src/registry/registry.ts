@@ -1,6 +1,14 @@
 // The run registry: <repo>/.bgb/runs.jsonl, one JSON event per line, only ever appended to, so
 // a crash mid-write costs at most its own last line and history is never rewritten.
-import { appendFileSync, mkdirSync, readFileSync } from "node:fs";
+import {
+  appendFileSync,
+  closeSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  statSync,
+} from "node:fs";
 import { dirname, join } from "node:path";
 import { foldEvents, type RunEvent, type RunRecord } from "./records.ts";
 
@@ -28,9 +36,24 @@ export class RunRegistry {
   append(event: NewEvent): RunEvent {
     const full = { v: 1, at: this.now().toISOString(), ...event } as RunEvent;
     mkdirSync(dirname(this.file), { recursive: true });
+    // A torn last line (a crash mid-write) must not swallow this one.
+    const sep = this.endsWithNewline() ? "" : "\n";
     // One write of one line with O_APPEND: concurrent launchers do not interleave within it.
-    appendFileSync(this.file, `${JSON.stringify(full)}\n`, { encoding: "utf8", flag: "a" });
+    appendFileSync(this.file, `${sep}${JSON.stringify(full)}\n`, { encoding: "utf8", flag: "a" });
     return full;
+  }
+
+  private endsWithNewline(): boolean {
+    const size = statSync(this.file, { throwIfNoEntry: false })?.size ?? 0;
+    if (size === 0) return true;
+    const fd = openSync(this.file, "r");
+    try {
+      const b = Buffer.alloc(1);
+      readSync(fd, b, 0, 1, size - 1);
+      return b[0] === 0x0a;
+    } finally {
+      closeSync(fd);
+    }
   }
 
   events(): RunEvent[] {
