@@ -14,7 +14,10 @@ function registry() {
   const dir = mkdtempSync(join(tmpdir(), "bgb-reg-"));
   dirs.push(dir);
   let t = Date.parse("2026-11-28T15:00:00Z");
-  return RunRegistry.at(dir, () => new Date((t += 1000)));
+  return RunRegistry.at(dir, () => {
+    t += 1000;
+    return new Date(t);
+  });
 }
 
 const fields: LaunchFields = {
