@@ -1,6 +1,3 @@
-// SIGKILL in the middle of multipart uploads, then run again: the bucket ends identical to the
-// source, nothing stays open, and only what was in flight at the kill is ever sent twice.
-import { join } from "node:path";
 import {
   ListMultipartUploadsCommand,
   ListObjectsV2Command,

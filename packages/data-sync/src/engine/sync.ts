@@ -9,7 +9,6 @@ import { BufferPool } from "./buffer-pool.ts";
 import type { TransferContext } from "./context.ts";
 import { FatalError, InterruptedError, UsageError } from "./errors.ts";
 import type { EmitFn } from "./events.ts";
-import { cleanupLeftovers } from "./gc.ts";
 import { sha256b64 } from "./hashing.ts";
 import { type OpenJournal, openJournal, readJournal } from "./journal/journal.ts";
 import { BandwidthLimit, Budget } from "./limits.ts";
