@@ -108,16 +108,30 @@ def stage(
     (dst / STAGED_MARKER).unlink(missing_ok=True)
 
     last = time.monotonic()
-    pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="stage")
+    workers = max(1, workers)
+    todo = iter(manifest.files)
+    pending: dict[Future[tuple[str, int]], FileEntry] = {}
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="stage")
+
+    def fill() -> None:
+        # A bounded window of files in flight: an interruption stops within a few files,
+        # and a million-file manifest never becomes a million futures.
+        while len(pending) < 2 * workers:
+            entry = next(todo, None)
+            if entry is None:
+                return
+            pending[pool.submit(_copy_one, src, dst, entry)] = entry
+
     try:
-        futures: dict[Future[tuple[str, int]], FileEntry] = {
-            pool.submit(_copy_one, src, dst, e): e for e in manifest.files
-        }
-        pending = set(futures)
+        fill()
         while pending:
-            finished, pending = wait(pending, timeout=progress_every_s, return_when=FIRST_COMPLETED)
+            finished, _ = wait(
+                set(pending),
+                timeout=progress_every_s if progress_every_s > 0 else None,
+                return_when=FIRST_COMPLETED,
+            )
             for fut in finished:
-                entry = futures[fut]
+                entry = pending.pop(fut)
                 try:
                     what, n = fut.result()
                 except Exception as e:  # noqa: BLE001 - one file's failure never stops the others
@@ -129,6 +143,7 @@ def stage(
                     result.bytes_copied += n
                 else:
                     result.skipped += 1
+            fill()
             if on_progress and (time.monotonic() - last >= progress_every_s or not pending):
                 last = time.monotonic()
                 on_progress(result)

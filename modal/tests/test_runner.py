@@ -133,19 +133,19 @@ def test_output_is_streamed_while_the_trainer_runs(tmp_path):
 def test_a_run_longer_than_the_timeout_continues_in_a_new_segment(tmp_path):
     rec_hooks = Recorder()
     hooks = Hooks(commit=rec_hooks.commit, spawn_next=rec_hooks.spawn_next, out=io.StringIO())
-    slow = env_with(FIXTURE_EPOCH_SECONDS="0.3")
-    # segment 1: a 1.5 s "timeout" with no margin stops the trainer after a few epochs
-    r1 = run_train(job(tmp_path, epochs=8, base_env=slow, budget_s=1.5, margin_s=0.0), hooks)
+    slow = env_with(FIXTURE_EPOCH_SECONDS="0.2")
+    # segment 1: a 2.5 s "timeout" with no margin stops the trainer after a few epochs
+    r1 = run_train(job(tmp_path, epochs=30, base_env=slow, budget_s=2.5, margin_s=0.0), hooks)
     assert rec_hooks.spawned == [2]
     assert r1["exit_status"] == "running" and r1["next_function_call_id"] == "fc-segment-2"
     last = json.loads((tmp_path / "results/r1/checkpoints/last.pt").read_text())["epoch"]
-    assert 1 <= last < 8
+    assert 1 <= last < 30
     # segment 2 (what spawn_next starts on Modal): resumes from last.pt and finishes
-    r2 = run_train(job(tmp_path, epochs=8, segment=2, resume=True), hooks)
+    r2 = run_train(job(tmp_path, epochs=30, segment=2, resume=True), hooks)
     assert r2["exit_status"] == "succeeded" and r2["segment"] == 2
     log = (tmp_path / "results/r1/logs/train.log").read_text()
     assert f"resumed from last.pt at epoch {last}" in log
-    assert "epoch 8/8" in log
+    assert "epoch 30/30" in log
     assert [a["segment"] for a in r2["attempts"]] == [1, 2]
     assert r2["attempts"][1]["resumed_from_last_pt"] is True
 
@@ -161,18 +161,31 @@ def test_a_segment_without_progress_fails_instead_of_looping(tmp_path):
 
 def test_preemption_then_retry_resumes_from_last_pt(tmp_path):
     assert threading.current_thread() is threading.main_thread()
-    slow = env_with(FIXTURE_EPOCH_SECONDS="0.3")
-    # stands in for Modal stopping the container: SIGTERM to this process mid-training
-    timer = threading.Timer(1.2, os.kill, args=(os.getpid(), signal.SIGTERM))
-    timer.start()
+    slow = env_with(FIXTURE_EPOCH_SECONDS="0.2")
+    last_pt = tmp_path / "results/r1/checkpoints/last.pt"
+    done = threading.Event()
+
+    def preempt() -> None:
+        # stands in for Modal stopping the container: SIGTERM to this process mid-training,
+        # once the trainer has written a checkpoint
+        while not done.is_set():
+            if last_pt.exists():
+                os.kill(os.getpid(), signal.SIGTERM)
+                return
+            time.sleep(0.05)
+
+    t = threading.Thread(target=preempt, daemon=True)
+    t.start()
     try:
-        r1 = run_train(job(tmp_path, epochs=8, base_env=slow), Hooks(out=io.StringIO()))
+        r1 = run_train(job(tmp_path, epochs=30, base_env=slow), Hooks(out=io.StringIO()))
     finally:
-        timer.cancel()
+        done.set()
+        t.join(5)
     assert r1["exit_status"] == "preempted"
     epoch = json.loads((tmp_path / "results/r1/checkpoints/last.pt").read_text())["epoch"]
+    assert epoch < 30
     # Modal's retry re-runs the same call: same arguments, so the same launch id
-    r2 = run_train(job(tmp_path, epochs=8), Hooks(out=io.StringIO()))
+    r2 = run_train(job(tmp_path, epochs=30), Hooks(out=io.StringIO()))
     assert r2["exit_status"] == "succeeded"
     assert [a["attempt"] for a in r2["attempts"]] == [1, 2]
     assert r2["attempts"][1]["resumed_from_last_pt"] is True
