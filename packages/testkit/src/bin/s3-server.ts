@@ -1,4 +1,7 @@
 // `pnpm s3 [--root DIR]`: run the local versitygw until Ctrl-C and print how to point tools at it.
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { startS3Server } from "../s3-server/server.ts";
 
 const rootFlag = process.argv.indexOf("--root");
@@ -10,9 +13,17 @@ if (process.argv.includes("--help")) {
   process.exit(0);
 }
 const server = await startS3Server(root ? { root } : {});
+// The throwaway credentials go to a private file, not to the terminal or its scrollback.
+const envFile = join(mkdtempSync(join(tmpdir(), "bgb-s3-env-")), "env.sh");
+writeFileSync(
+  envFile,
+  Object.entries(server.env)
+    .map(([k, v]) => `export ${k}=${v}\n`)
+    .join(""),
+  { mode: 0o600 },
+);
 console.log(`versitygw listening at ${server.endpoint} (data in ${server.root})`);
-console.log("In another shell (throwaway credentials of this server only):");
-for (const [k, v] of Object.entries(server.env)) console.log(`  export ${k}=${v}`);
+console.log(`In another shell: source ${envFile}`);
 const stop = async () => {
   await server.stop();
   process.exit(0);
