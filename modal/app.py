@@ -94,9 +94,9 @@ def train(
     run: str,
     config_path: str,
     config_text: str,
-    resume: bool = False,
-    segment: int = 1,
-    launch_id: str = "",
+    resume: bool,
+    segment: int,
+    launch_id: str,  # chosen once per launch; retries and later segments carry the same one
 ) -> dict:
     from bgb_modal.remote import do_train
 
