@@ -102,7 +102,10 @@ export function watchModalLaunch(o: WatchOptions): Promise<WatchResult> {
         child.kill(sig);
       }
     };
+    let interrupted = false;
     const interrupt = () => {
+      if (interrupted) return; // one SIGINT: a second would cut Modal's own clean disconnect
+      interrupted = true;
       clientEnd = "interrupted";
       signalClient("SIGINT");
       later(killGraceMs, () => {
@@ -157,7 +160,11 @@ export function watchModalLaunch(o: WatchOptions): Promise<WatchResult> {
         stopReason = "aborted";
         phase = "stopping";
         interrupt();
-      } else if (phase === "settling") release(); // the run has started: just let go sooner
+      } else if (phase === "settling" || phase === "releasing") {
+        // The run has started and stands: only stop waiting for the client.
+        phase = "releasing";
+        interrupt();
+      }
     };
     if (o.signal?.aborted) onAbort();
     else o.signal?.addEventListener("abort", onAbort, { once: true });

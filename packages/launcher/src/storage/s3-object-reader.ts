@@ -48,14 +48,20 @@ export function s3ObjectReader(endpoint: Endpoint, opts: ReaderOptions = {}): Ob
   };
 }
 
+const DENIED = new Set([
+  "AccessDenied",
+  "InvalidAccessKeyId",
+  "SignatureDoesNotMatch",
+  "XAdminUserNotFound", // versitygw: unknown access key (HTTP 404)
+]);
+
 function classify(e: unknown): ReadResult {
   if (e instanceof S3ServiceException) {
     const status = e.$metadata?.httpStatusCode;
-    if (e.name === "NoSuchKey" || (status === 404 && e.name !== "NoSuchBucket")) {
-      return { kind: "missing" };
-    }
+    // Only a named "no such key" means missing: some servers answer 404 to an unknown access key.
+    if (e.name === "NoSuchKey" || e.name === "NotFound") return { kind: "missing" };
     if (e.name === "NoSuchBucket") return { kind: "no-bucket" };
-    if (status === 403 || e.name === "AccessDenied" || e.name === "InvalidAccessKeyId") {
+    if (status === 403 || DENIED.has(e.name)) {
       return { kind: "denied", message: `${e.name}: ${e.message}` };
     }
     return {

@@ -98,7 +98,7 @@ export async function makeTempRepo(
   if (opts.manifest !== false) {
     await putManifest(s3, bucket, "tuh/", JSON.stringify(tuhManifest()));
   }
-  const standinLog = join(root, ".bgb-standin.log");
+  const standinLog = join(home, "standin.log"); // outside git's view: .home/ is ignored
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: home,

@@ -35,6 +35,9 @@ export async function probeManifests(
         case "no-bucket":
           out[name] = { ...where, state: r.kind };
           return;
+        case "denied":
+          out[name] = { ...where, state: "error", message: `access denied (${r.message})` };
+          return;
         default:
           out[name] = { ...where, state: "error", message: r.message };
       }
