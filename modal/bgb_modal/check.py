@@ -126,6 +126,8 @@ def check_manifest(ds: DatasetSpec, root: str | None = None, sample: int = 8) ->
         return CheckResult(name, False, str(e))
     problems = sample_check(path, m, sample)
     n = min(sample, m.files_total)
+    if ds.version is None:
+        return CheckResult(name, False, f"found version {m.version[:12]}, but the spec pins none")
     if problems:
         return CheckResult(name, False, f"{len(problems)}/{n} sampled files bad: {problems[0]}")
     return CheckResult(

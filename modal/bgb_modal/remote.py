@@ -37,7 +37,7 @@ def _base_record(spec: LaunchSpec, run: str, action: str, **extra: Any) -> dict[
         preset=spec.preset,
         config_path=None,
         config_sha256=None,
-        dataset_versions={d.name: d.version for d in spec.datasets},
+        dataset_versions={d.name: d.version for d in spec.datasets if d.version},
         git_sha=spec.git_sha,
         git_dirty=spec.git_dirty,
         gpu=spec.gpu if action != "stage" else None,
@@ -74,8 +74,9 @@ def _training_root(
     spec: LaunchSpec, config_dataset: str | None, staged_root: str
 ) -> tuple[Any, str]:
     ds = pick_dataset(spec, config_dataset)
-    root = resolve_data_root(ds.mount, staged_root, ds.name, ds.version)
-    load_manifest(root, expected_version=ds.version)  # the right dataset, before any GPU time
+    version = ds.require_version()
+    root = resolve_data_root(ds.mount, staged_root, ds.name, version)
+    load_manifest(root, expected_version=version)  # the right dataset, before any GPU time
     return ds, root
 
 
@@ -258,10 +259,11 @@ def do_stage(
     commit_results()
     ok = True
     for ds in spec.datasets:
-        dst = staged_dir(staged_root, ds.name, ds.version)
         try:
+            dst = staged_dir(staged_root, ds.name, ds.require_version())
             manifest = load_manifest(ds.mount, expected_version=ds.version)
-        except ManifestError as e:
+        except (ManifestError, SpecError) as e:
+            dst = staged_dir(staged_root, ds.name, "unknown")
             o.write(f"[bgb] stage {ds.name}: {e}\n")
             rec["staged"][ds.name] = {"dir": str(dst), "complete": False, "error": str(e)}
             ok = False

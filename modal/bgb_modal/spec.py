@@ -46,8 +46,17 @@ class DatasetSpec:
     bucket: str
     prefix: str
     endpoint_url: str | None
-    version: str
+    version: str | None  # null when the launcher could not read the manifest
     mount: str
+
+    def require_version(self) -> str:
+        """The pinned dataset version; train, evaluate and stage refuse to run without one."""
+        if self.version is None:
+            raise SpecError(
+                f"dataset {self.name}: the launch spec has no version (the launcher could not "
+                "read its manifest): sync the dataset and launch again"
+            )
+        return self.version
 
 
 @dataclass(frozen=True)
@@ -145,8 +154,8 @@ def _dataset(i: int, d: Any) -> DatasetSpec:
         not isinstance(endpoint_url, str) or not re.match(r"^https?://[^\s/]+", endpoint_url)
     ):
         raise _fail(f"{at}.endpoint_url", f"must be null or an http(s) URL (got {endpoint_url!r})")
-    if not isinstance(version, str) or not _HEX64.match(version):
-        raise _fail(f"{at}.version", "must be the manifest's version id (64 lowercase hex)")
+    if version is not None and (not isinstance(version, str) or not _HEX64.match(version)):
+        raise _fail(f"{at}.version", "must be null or the manifest's version id (64 lowercase hex)")
     if not isinstance(mount, str):
         raise _fail(f"{at}.mount", "must be a string")
     p = PurePosixPath(mount)

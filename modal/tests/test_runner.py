@@ -253,9 +253,12 @@ def test_do_train_and_do_evaluate_end_to_end(dataset, tmp_path):
     assert json.loads((tmp_path / "results/t1/run.json").read_text())["action"] == "train"
 
 
-def test_do_train_refuses_a_dataset_of_another_version_before_training(dataset, tmp_path):
+@pytest.mark.parametrize(
+    ("version", "needle"), [("c" * 64, "the launch expected"), (None, "has no version")]
+)
+def test_do_train_refuses_a_dataset_of_another_or_no_version(dataset, tmp_path, version, needle):
     root, _ = dataset
-    spec = parse_spec(json.dumps(spec_doc(root, "c" * 64)))
+    spec = parse_spec(json.dumps(spec_doc(root, version)))
     out = io.StringIO()
     rec = do_train(
         spec,
@@ -274,6 +277,6 @@ def test_do_train_refuses_a_dataset_of_another_version_before_training(dataset, 
         python=sys.executable,
         out=out,
     )
-    assert rec["exit_status"] == "failed" and "the launch expected" in rec["message"]
+    assert rec["exit_status"] == "failed" and needle in rec["message"]
     assert not (tmp_path / "results/t2/checkpoints").exists()
     assert json.loads((tmp_path / "results/t2/run.json").read_text())["exit_status"] == "failed"

@@ -103,6 +103,13 @@ def test_dataset_entries_are_validated(bad, needle):
     assert needle in str(e.value)
 
 
+def test_version_may_be_null_but_then_cannot_be_required():
+    s = parse_spec(doc(datasets=[ds(version=None)]))
+    with pytest.raises(SpecError, match="has no version"):
+        s.datasets[0].require_version()
+    assert parse_spec(doc()).datasets[0].require_version() == V
+
+
 def test_duplicate_and_nested_mounts_are_rejected():
     with pytest.raises(SpecError, match="duplicate name"):
         parse_spec(doc(datasets=[ds(), ds(mount="/data/x")]))
