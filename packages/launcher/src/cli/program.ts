@@ -83,36 +83,43 @@ export function buildProgram(schedule: Schedule): Command {
       schedule((rt) => launchCommand(rt, preset, options), globals(o));
     });
 
-  const sub = (name: string, description: string) =>
-    program
-      .command(name)
-      .description(description)
-      .option("--json", "machine-readable output on stdout")
-      .option("--modal-bin <path>", "modal CLI to use");
+  // --json and --modal-bin are the program's options; commander accepts them after a subcommand.
+  const sub = (name: string, description: string) => program.command(name).description(description);
 
   sub("validate", "validate config files (default: everything under configs/)")
     .argument("[files...]")
-    .action((files: string[], o) => schedule((rt) => validateCommand(rt, files), globals(o)));
+    .action((files: string[], _o, cmd: Command) =>
+      schedule((rt) => validateCommand(rt, files), globals(cmd.optsWithGlobals())),
+    );
   sub("list", "runs recorded in .bgb/runs.jsonl, with Modal's app state")
     .option("--local", "do not ask Modal, registry only")
-    .action((o) => schedule((rt) => listCommand(rt, { local: o.local === true }), globals(o)));
+    .action((o, cmd: Command) =>
+      schedule(
+        (rt) => listCommand(rt, { local: o.local === true }),
+        globals(cmd.optsWithGlobals()),
+      ),
+    );
   sub("status", "a run's status (updates the registry when it ended)")
     .argument("<run>")
-    .action((run: string, o) => schedule((rt) => statusCommand(rt, run), globals(o)));
+    .action((run: string, _o, cmd: Command) =>
+      schedule((rt) => statusCommand(rt, run), globals(cmd.optsWithGlobals())),
+    );
   sub("logs", "a run's logs (modal app logs)")
     .argument("<run>")
     .option("-f, --follow", "stream until the app stops")
-    .action((run: string, o) =>
-      schedule((rt) => logsCommand(rt, run, o.follow === true), globals(o)),
+    .action((run: string, o, cmd: Command) =>
+      schedule((rt) => logsCommand(rt, run, o.follow === true), globals(cmd.optsWithGlobals())),
     );
   sub("stop", "stop a run (modal app stop -y)")
     .argument("<run>")
-    .action((run: string, o) => schedule((rt) => stopCommand(rt, run), globals(o)));
+    .action((run: string, _o, cmd: Command) =>
+      schedule((rt) => stopCommand(rt, run), globals(cmd.optsWithGlobals())),
+    );
   sub("pull", "download a run's checkpoints, metrics and logs into results/<run>/")
     .argument("<run>")
     .option("--force", "overwrite files from an earlier pull")
-    .action((run: string, o) =>
-      schedule((rt) => pullCommand(rt, run, o.force === true), globals(o)),
+    .action((run: string, o, cmd: Command) =>
+      schedule((rt) => pullCommand(rt, run, o.force === true), globals(cmd.optsWithGlobals())),
     );
   return program;
 }

@@ -49,19 +49,22 @@ export function tuhManifest(): DatasetManifest {
   ]);
 }
 
+export async function createBucket(s3: S3Connection, bucket: string): Promise<void> {
+  try {
+    await s3Client(s3).send(new CreateBucketCommand({ Bucket: bucket }));
+  } catch (e) {
+    if (!/BucketAlready/.test((e as Error).name)) throw e;
+  }
+}
+
 export async function putManifest(
   s3: S3Connection,
   bucket: string,
   prefix: string,
   body: string,
 ): Promise<void> {
-  const c = s3Client(s3);
-  try {
-    await c.send(new CreateBucketCommand({ Bucket: bucket }));
-  } catch (e) {
-    if (!/BucketAlready/.test((e as Error).name)) throw e;
-  }
-  await c.send(
+  await createBucket(s3, bucket);
+  await s3Client(s3).send(
     new PutObjectCommand({ Bucket: bucket, Key: `${prefix}${MANIFEST_NAME}`, Body: body }),
   );
 }
@@ -97,7 +100,7 @@ export async function makeTempRepo(
   git("-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-qm", "fixture");
   if (opts.manifest !== false) {
     await putManifest(s3, bucket, "tuh/", JSON.stringify(tuhManifest()));
-  }
+  } else await createBucket(s3, bucket);
   const standinLog = join(home, "standin.log"); // outside git's view: .home/ is ignored
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,

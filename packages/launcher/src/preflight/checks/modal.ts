@@ -98,7 +98,12 @@ export function checkModalSecrets(input: CheckInput): CheckResult {
   }
   const missing = need.filter((n) => !s.items.includes(n));
   if (missing.length === 0) {
-    return { check, ok: true, message: `${need.join(", ")} exist`, fix: null };
+    return {
+      check,
+      ok: true,
+      message: `${need.join(", ")} exist${need.length === 1 ? "s" : ""} on Modal`,
+      fix: null,
+    };
   }
   const fixes = missing.map((n) =>
     n === input.launch.app.secrets.wandb
