@@ -76,7 +76,7 @@ test.each([
     2,
     /--endpoint: "ftp:\/\/x" must start with http/,
   ],
-])("%s -> exit %s", async (_name, args, code, message) => {
+])("%s", async (_name, args, code, message) => {
   const r = await runCli("sync", args as string[]);
   expect(r.code).toBe(code);
   expect(oneLine(r.stderr)).toMatch(message as RegExp);
