@@ -1,0 +1,118 @@
+// list / status / logs / stop / pull on a recorded run, through the real bin, with the Modal
+// stand-in answering `modal app list --json`, `app logs`, `app stop -y` and `volume get`.
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, expect, inject, test } from "vitest";
+import { runBin } from "../helpers/run-bin.ts";
+import { makeTempRepo, type TempRepo } from "../helpers/temp-repo.ts";
+
+const APP = "ap-StandIn0123456789";
+let repo: TempRepo;
+let apps: string;
+beforeAll(async () => {
+  repo = await makeTempRepo(inject("s3"));
+  apps = join(repo.home, "apps.json");
+  writeFileSync(apps, "[]");
+  const r = await runBin(["smoke", "--name", "smoke-r"], { cwd: repo.root, env: repo.env });
+  if (r.code !== 0) throw new Error(`setup launch failed: ${r.stderr}`);
+});
+afterAll(() => repo.cleanup());
+
+const bin = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+  runBin(args, { cwd: repo.root, env: { ...repo.env, STANDIN_APPS: apps, ...env } });
+
+const setApp = (state: string) =>
+  writeFileSync(
+    apps,
+    JSON.stringify([
+      {
+        app_id: APP,
+        description: "smoke-r",
+        state,
+        tasks: "1",
+        created_at: "2026-11-28T15:00:00+00:00",
+        stopped_at: null,
+      },
+    ]),
+  );
+
+test("list shows recorded runs with Modal's app state", async () => {
+  setApp("ephemeral (detached)");
+  const r = await bin(["list"]);
+  expect(r.code).toBe(0);
+  expect(r.stdout.split("\n")[0]).toMatch(/^RUN\s+PRESET\s+STATUS\s+MODAL\s+GPU\s+APP\s+LAUNCHED/);
+  expect(r.stdout).toMatch(
+    /smoke-r\s+smoke\s+running\s+ephemeral \(detached\)\s+A100-80GB\s+ap-StandIn0123456789/,
+  );
+  const j = await bin(["list", "--json", "--local"]);
+  expect(JSON.parse(j.stdout).runs[0]).toMatchObject({
+    run: "smoke-r",
+    status: "running",
+    modal_state: null,
+  });
+});
+
+test("status reads run.json, records the final status, exits 1 for a failed run", async () => {
+  setApp("stopped");
+  const r = await bin(["status", "smoke-r"], {
+    STANDIN_RUN_JSON: JSON.stringify({
+      run: "smoke-r",
+      exit_status: "failed",
+      exit_code: 1,
+      segment: 1,
+    }),
+  });
+  expect(r.code).toBe(1);
+  expect(r.stdout).toMatch(/^smoke-r: failed \(updated\)/);
+  expect(r.stdout).toContain("run.json failed, segment 1");
+  expect(repo.registryLines().at(-1)).toMatchObject({
+    run: "smoke-r",
+    event: "status",
+    status: "failed",
+  });
+  const again = await bin(["status", "smoke-r", "--json"]);
+  expect(JSON.parse(again.stdout)).toMatchObject({ run: "smoke-r", status: "failed", app_id: APP });
+});
+
+test("logs runs modal app logs for the run's app", async () => {
+  const r = await bin(["logs", "smoke-r"]);
+  expect(r.code).toBe(0);
+  expect(r.stdout).toContain("epoch 2/100 loss 0.541");
+  expect(repo.standinCalls().some((c) => c.argv?.join(" ") === `app logs ${APP}`)).toBe(true);
+  await bin(["logs", "smoke-r", "-f"]);
+  expect(repo.standinCalls().some((c) => c.argv?.join(" ") === `app logs -f ${APP}`)).toBe(true);
+});
+
+test("stop runs modal app stop -y and records it", async () => {
+  const r = await bin(["stop", "smoke-r"]);
+  expect(r.code).toBe(0);
+  expect(r.stdout).toBe(`stopped smoke-r (${APP})\n`);
+  expect(repo.standinCalls().some((c) => c.argv?.join(" ") === `app stop -y ${APP}`)).toBe(true);
+  expect(repo.registryLines().at(-1)).toMatchObject({ status: "stopped" });
+});
+
+test("pull brings /<run> of the results volume into results/<run>/", async () => {
+  const r = await bin(["pull", "smoke-r"]);
+  expect(r.code, r.stderr).toBe(0);
+  expect(r.stdout).toContain("pulled smoke-r into results/smoke-r/");
+  expect(existsSync(join(repo.root, "results", "smoke-r", "checkpoints", "best.pt"))).toBe(true);
+  expect(readFileSync(join(repo.root, "results", "smoke-r", "run.json"), "utf8")).toContain(
+    "succeeded",
+  );
+  const call = repo
+    .standinCalls()
+    .find((c) => c.argv?.[0] === "volume" && c.argv[3] === "/smoke-r");
+  expect(call?.argv).toEqual([
+    "volume",
+    "get",
+    "brain-go-brr-results",
+    "/smoke-r",
+    join(repo.root, "results"),
+  ]);
+});
+
+test("an unknown run is a usage error (exit 2)", async () => {
+  const r = await bin(["status", "nope"]);
+  expect(r.code).toBe(2);
+  expect(r.stderr).toMatch(/error: no run "nope" in .*runs\.jsonl \(pnpm launch list shows/);
+});
