@@ -11,5 +11,5 @@ export interface Runtime {
   err: (text: string) => void;
   /** Whether a person can answer a question (stdin and stderr are terminals). */
   interactive: boolean;
-  ask: (question: string) => Promise<boolean>;
+  ask: (question: string, signal?: AbortSignal) => Promise<boolean>;
 }

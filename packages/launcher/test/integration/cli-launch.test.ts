@@ -3,6 +3,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
+import { onTerminal } from "../helpers/on-terminal.ts";
 import { runBin } from "../helpers/run-bin.ts";
 import { makeTempRepo, type TempRepo, tuhManifest } from "../helpers/temp-repo.ts";
 
@@ -46,6 +47,16 @@ describe("pnpm launch", () => {
     expect(r.stdout + r.stderr).not.toContain(SECRET);
     expect(repo.standinCalls().some((c) => c.argv?.[0] === "run")).toBe(false);
     expect(repo.registryLines()).toEqual([]);
+  });
+
+  test("--dry-run without a preset plans smoke; a real launch without one is a usage error", async () => {
+    const r = await launch(["--dry-run", "--json"]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ preset: "smoke", dry_run: true, ok: true });
+    expect(r.stderr).toContain("no preset given: planning smoke");
+    const bare = await launch([]);
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toMatch(/error: name a preset: pnpm launch <smoke\|full\|eval>/);
   });
 
   test("a full run without --yes and without a terminal is refused (exit 2)", async () => {
@@ -131,5 +142,29 @@ describe("pnpm launch", () => {
     const again = await launch(["smoke", "--name", "smoke-a", "--dry-run"]);
     expect(again.code).toBe(2);
     expect(again.stdout).toMatch(/FAIL\s+run-name\s+run smoke-a already exists/);
+  });
+});
+
+describe("on a terminal, a full run asks first", () => {
+  test("answering no launches nothing (exit 1)", async () => {
+    const r = await onTerminal(["full", "--name", "full-no"], "n", {
+      cwd: repo.root,
+      env: repo.env,
+    });
+    expect(r.output).toMatch(
+      /Launch full-no on A100-80GB for about \$250\.00 \(price of 2026-11-01\)\? \[y\/N\]/,
+    );
+    expect(r.output).toContain("not launched");
+    expect(r.code).toBe(1);
+    expect(repo.registryLines().some((e) => e.run === "full-no")).toBe(false);
+  });
+
+  test("answering yes launches", async () => {
+    const r = await onTerminal(["full", "--name", "full-yes"], "y", {
+      cwd: repo.root,
+      env: repo.env,
+    });
+    expect(r.code, r.output).toBe(0);
+    expect(r.output).toContain("launched full-yes (ap-StandIn0123456789)");
   });
 });

@@ -1,6 +1,6 @@
 // `pnpm launch <preset>`: plan, preflight, confirm, launch. A thin adapter over operations/.
 import { loadProject } from "../../config/project-configs.ts";
-import { EXIT, type ExitCode, PreflightError, UsageError } from "../../errors.ts";
+import { EXIT, type ExitCode, InterruptedError, PreflightError, UsageError } from "../../errors.ts";
 import { launchRun } from "../../operations/launch-run.ts";
 import { planJson, planLaunch } from "../../operations/plan-launch.ts";
 import { formatUsd } from "../../plan/cost.ts";
@@ -24,10 +24,15 @@ export async function launchCommand(
   o: LaunchCommandOptions,
 ): Promise<ExitCode> {
   const configs = loadProject(rt.ctx.root);
-  const plan = await planLaunch(rt.ctx, configs, preset, o.flags, {
+  // A dry run without a preset plans the cheap one; a real launch always names its preset.
+  const presetName = preset ?? (o.dryRun ? "smoke" : undefined);
+  if (preset === undefined && o.dryRun) rt.err("no preset given: planning smoke");
+  const plan = await planLaunch(rt.ctx, configs, presetName, o.flags, {
     yes: o.yes,
     signal: rt.signal,
   });
+  if (rt.signal.aborted)
+    throw new InterruptedError("interrupted during preflight: nothing launched");
   if (rt.json && o.dryRun) rt.out(JSON.stringify(planJson(plan, true), null, 2));
   else {
     const show = rt.json ? rt.err : rt.out;
@@ -56,7 +61,10 @@ export async function launchCommand(
       );
     }
     const price = plan.estimate ? ` (price of ${plan.estimate.price_date})` : "";
-    if (!(await rt.ask(`Launch ${r.run} on ${r.gpu} for ${cost}${price}?`))) {
+    const yes = await rt.ask(`Launch ${r.run} on ${r.gpu} for ${cost}${price}?`, rt.signal);
+    if (rt.signal.aborted)
+      throw new InterruptedError("interrupted at the prompt: nothing launched");
+    if (!yes) {
       rt.err("not launched");
       return EXIT.failed;
     }
