@@ -33,3 +33,4 @@ export {
   type PresetName,
 } from "./schemas/launch.ts";
 export { type TrainingConfig, trainingConfigSchema } from "./schemas/training.ts";
+export { formatBytes, parseByteSize } from "./units.ts";

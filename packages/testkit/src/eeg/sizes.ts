@@ -1,5 +1,6 @@
 // Target file sizes: a log-uniform spread (real EEG corpora mix KB stubs with GB recordings)
 // or an explicit list, plus the human unit parser the CLI uses.
+import { formatBytes, parseByteSize } from "@bgb/shared";
 import type { Rng } from "./prng.ts";
 
 /** Either a log-uniform range or explicit sizes, used in order and cycled if shorter. */
@@ -26,42 +27,13 @@ function checkSize(n: number, what: string): void {
     throw new Error(`${what}: expected a positive integer, got ${n}`);
 }
 
-const UNITS: Record<string, number> = {
-  b: 1,
-  k: 1024,
-  kb: 1000,
-  kib: 1024,
-  m: 1024 ** 2,
-  mb: 1000 ** 2,
-  mib: 1024 ** 2,
-  g: 1024 ** 3,
-  gb: 1000 ** 3,
-  gib: 1024 ** 3,
-  t: 1024 ** 4,
-  tb: 1000 ** 4,
-  tib: 1024 ** 4,
-};
-
 /** "4KiB", "1.5GB", "64M" (bare K/M/G/T are binary), "100" (bytes). Throws on anything else. */
 export function parseSize(text: string): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$/.exec(text);
-  const unit = UNITS[(m?.[2] ?? "").toLowerCase() || "b"];
-  if (!m || unit === undefined) {
-    throw new Error(`invalid size "${text}" (examples: 4096, 4KiB, 64MiB, 1.5GB)`);
+  const bytes = parseByteSize(text);
+  if (bytes === undefined) {
+    throw new Error(`invalid size "${text}" (examples: 4096, 4KiB, 64MiB, 1.5GB; must be > 0)`);
   }
-  const bytes = Math.round(Number(m[1]) * unit);
-  if (!Number.isSafeInteger(bytes) || bytes <= 0)
-    throw new Error(`invalid size "${text}": must be > 0`);
   return bytes;
 }
 
-export function formatBytes(n: number): string {
-  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
-  let v = n;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`;
-}
+export { formatBytes };
