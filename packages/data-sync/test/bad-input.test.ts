@@ -138,3 +138,23 @@ test("an unreadable entry is reported, the others go on, exit 1", async () => {
   expect(failed.join("\n")).toMatch(/broken\.edf: broken symlink/);
   cleanup(dir);
 });
+
+test("no credentials anywhere -> exit 3 with how to provide them", async () => {
+  const home = tempDir("home");
+  const r = await runCli("sync", base([]), {
+    env: {
+      HOME: home,
+      AWS_ACCESS_KEY_ID: undefined,
+      AWS_SECRET_ACCESS_KEY: undefined,
+      // keep the credential chain off the network: no instance metadata lookups from a test
+      AWS_EC2_METADATA_DISABLED: "true",
+      AWS_CONFIG_FILE: join(home, "none"),
+      AWS_SHARED_CREDENTIALS_FILE: join(home, "none"),
+    },
+  });
+  expect(r.code).toBe(3);
+  expect(oneLine(r.stderr)).toMatch(
+    /no AWS credentials found: set AWS_PROFILE, or AWS_ACCESS_KEY_ID/,
+  );
+  cleanup(home);
+});

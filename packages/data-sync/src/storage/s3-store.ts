@@ -75,12 +75,15 @@ function classify(err: unknown, what: string, bucket: string, endpointLabel: str
     kind = "access-denied";
     text = `access denied to bucket "${bucket}" at ${endpointLabel} (${name}): check the credentials and the bucket policy`;
   } else if (
-    /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|TimeoutError|ETIMEDOUT/.test(
+    /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH/.test(
       `${name} ${e.code ?? ""} ${msg}`,
     )
   ) {
     kind = "unreachable";
     text = `cannot reach ${endpointLabel} (${e.code ?? name}): check --endpoint and the network`;
+  } else if (/TimeoutError|ETIMEDOUT|timed out/.test(`${name} ${e.code ?? ""} ${msg}`)) {
+    kind = "timeout";
+    text = `${what}: no answer from ${endpointLabel} after retries (${e.code ?? name})`;
   }
   return new StoreError(kind, text, status);
 }

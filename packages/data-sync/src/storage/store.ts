@@ -7,6 +7,8 @@ export type StoreErrorKind =
   | "access-denied"
   | "no-credentials"
   | "unreachable"
+  /** a connection went silent and retries ran out: this file fails, the run goes on */
+  | "timeout"
   | "bad-digest"
   | "not-implemented"
   | "aborted"
