@@ -234,7 +234,7 @@ async function multipart(
           sha256: digest,
           size: len,
         });
-      ctx.memory.release(len);
+      done();
       continue;
     }
     const partNo = p;
@@ -294,7 +294,6 @@ async function multipart(
     s3: compositeSha256(digests),
     uploadId: id,
   });
-  if (reused > 0) ctx.emit({ event: "progress", key: entry.relPath, bytes: 0 });
   return {
     outcome: reused > 0 ? "resumed" : "uploaded",
     bytesSent,
