@@ -64,6 +64,28 @@ describe("sync of a TUSZ-shaped tree", () => {
     });
   });
 
+  test("--json: newline-delimited events, periodic stats with rate and ETA, the summary last", async () => {
+    const bucket = await newBucket();
+    const r = await runCli(
+      "sync",
+      syncArgs("tuh", join(src, "tusz"), bucket, tempDir("st"), [
+        "--bwlimit",
+        "16MiB",
+        "--progress-interval",
+        "1",
+      ]),
+    );
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split("\n");
+    expect(lines.every((l) => JSON.parse(l).event)).toBe(true);
+    expect(JSON.parse(lines.at(-1) as string)).toMatchObject({ event: "summary", exit_code: 0 });
+    const stats = r.events.filter((e) => e.event === "stats");
+    expect(stats.length).toBeGreaterThan(0);
+    expect(
+      stats.some((s) => (s.rate_bytes_per_s as number) > 0 && typeof s.eta_s === "number"),
+    ).toBe(true);
+  });
+
   test("--dry-run prints the plan with totals, requests and monthly cost, and sends nothing", async () => {
     const bucket = await newBucket();
     const r = await runCli("sync", [

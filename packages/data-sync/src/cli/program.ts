@@ -50,7 +50,10 @@ function transferOptions(cmd: Command): Command {
     )
     .option("--verify-remote", "don't trust the journal: check each object in the bucket")
     .addOption(
-      new Option("--progress-interval <s>", "seconds between plain progress lines").default("5"),
+      new Option(
+        "--progress-interval <s>",
+        "seconds between progress lines (plain output) or stats events (--json)",
+      ).default("5"),
     );
 }
 

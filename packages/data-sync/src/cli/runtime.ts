@@ -78,10 +78,10 @@ export async function makeSource(t: Target): Promise<Source> {
 }
 
 export function makeRenderer(f: { json?: boolean; progressInterval?: string }): Renderer {
-  if (f.json) return jsonRenderer();
   const intervalMs = f.progressInterval
     ? parseIntFlag("--progress-interval", f.progressInterval, 1, 3600) * 1000
     : 5000;
+  if (f.json) return jsonRenderer(intervalMs);
   return textRenderer({ tty: Boolean(process.stdout.isTTY), intervalMs });
 }
 
