@@ -1,4 +1,5 @@
 // vitest globalSetup: one versitygw for the whole test run, handed to tests through inject("s3").
+import type {} from "vitest";
 import type { TestProject } from "vitest/node";
 import { type S3Server, startS3Server } from "./server.ts";
 
