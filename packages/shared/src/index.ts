@@ -1,3 +1,9 @@
+export {
+  describeEndpoint,
+  type EndpointChoice,
+  type EndpointResult,
+  resolveEndpoint,
+} from "./endpoint.ts";
 export { findRepoRoot } from "./find-repo-root.ts";
 export { loadProjectConfigs, PROJECT_FILES, type ProjectConfigs } from "./load/cross-file.ts";
 export { type ConfigIssue, formatIssue } from "./load/issues.ts";

@@ -16,6 +16,7 @@ import {
   type StorageClass,
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
+import { describeEndpoint } from "@bgb/shared";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import type { EndpointChoice } from "./endpoint.ts";
 import {
@@ -90,7 +91,7 @@ function classify(err: unknown, what: string, bucket: string, endpointLabel: str
 
 export function createS3Store(opts: S3StoreOptions): ObjectStore {
   const { bucket } = opts;
-  const endpointLabel = opts.endpoint.url ?? `AWS S3 (${opts.endpoint.region})`;
+  const endpointLabel = describeEndpoint(opts.endpoint);
   const agentOpts = { keepAlive: true, maxSockets: opts.maxSockets };
   const client = new S3Client({
     region: opts.endpoint.region,

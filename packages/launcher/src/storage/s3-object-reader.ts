@@ -1,6 +1,6 @@
 // The one file that imports the S3 SDK. The launcher only reads small objects (manifests).
 import { GetObjectCommand, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
-import type { Endpoint } from "./endpoint.ts";
+import type { EndpointChoice } from "@bgb/shared";
 
 export type ReadResult =
   | { kind: "found"; text: string }
@@ -19,7 +19,7 @@ export interface ReaderOptions {
   timeoutMs?: number;
 }
 
-export function s3ObjectReader(endpoint: Endpoint, opts: ReaderOptions = {}): ObjectReader {
+export function s3ObjectReader(endpoint: EndpointChoice, opts: ReaderOptions = {}): ObjectReader {
   const timeout = opts.timeoutMs ?? 20_000;
   const client = new S3Client({
     region: endpoint.region,
@@ -28,7 +28,12 @@ export function s3ObjectReader(endpoint: Endpoint, opts: ReaderOptions = {}): Ob
     ...(opts.credentials ? { credentials: opts.credentials } : {}),
     maxAttempts: 2,
     // No default timeouts in the SDK: a half-open connection would hang the preflight forever.
-    requestHandler: { connectionTimeout: timeout, requestTimeout: timeout },
+    // requestTimeout alone only logs a warning in this SDK version: make it throw.
+    requestHandler: {
+      connectionTimeout: timeout,
+      requestTimeout: timeout,
+      throwOnRequestTimeout: true,
+    },
     // Some S3-compatible servers reject the default CRC32 checksums.
     requestChecksumCalculation: "WHEN_REQUIRED",
     responseChecksumValidation: "WHEN_REQUIRED",

@@ -1,11 +1,15 @@
 // Reads each dataset's manifest (<prefix>.bgb-manifest.json) from its bucket.
-import type { DatasetsConfig } from "@bgb/shared";
+import {
+  type DatasetsConfig,
+  describeEndpoint,
+  type EndpointChoice,
+  resolveEndpoint,
+} from "@bgb/shared";
 import { MANIFEST_NAME, parseManifest } from "@bgb/shared/manifest";
-import { describeEndpoint, type Endpoint, resolveEndpoint } from "../../storage/endpoint.ts";
 import type { ObjectReader } from "../../storage/s3-object-reader.ts";
 import type { ManifestFact } from "../types.ts";
 
-export type ReaderFactory = (endpoint: Endpoint) => ObjectReader;
+export type ReaderFactory = (endpoint: EndpointChoice) => ObjectReader;
 
 export async function probeManifests(
   names: readonly string[],
@@ -19,8 +23,19 @@ export async function probeManifests(
     names.map(async (name) => {
       const def = datasets.datasets[name];
       if (!def) return;
-      const endpoint = resolveEndpoint(def.endpoint_url, def.region, env);
       const key = `${def.prefix}${MANIFEST_NAME}`;
+      // The same decision data-sync makes, so the check looks where the upload went.
+      const resolved = resolveEndpoint(undefined, def.endpoint_url, def.region, env);
+      if (!resolved.ok) {
+        out[name] = {
+          location: `s3://${def.bucket}/${key}`,
+          endpoint: "?",
+          state: "error",
+          message: resolved.problem,
+        };
+        return;
+      }
+      const endpoint = resolved.endpoint;
       const where = { location: `s3://${def.bucket}/${key}`, endpoint: describeEndpoint(endpoint) };
       const r = await readerFor(endpoint).read(def.bucket, key, signal);
       switch (r.kind) {
