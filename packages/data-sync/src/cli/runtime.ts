@@ -24,7 +24,7 @@ export interface TransferFlags {
 }
 
 /** What the process needs beyond the part buffers: Node, the SDK, sockets, the walk. */
-export const MEMORY_RESERVE = 128 * MiB;
+export const MEMORY_RESERVE = 160 * MiB;
 
 export interface TransferSettings {
   concurrency: number;
@@ -51,7 +51,7 @@ export function transferSettings(f: TransferFlags): TransferSettings {
   const memoryBudget = maxMemory - MEMORY_RESERVE;
   if (memoryBudget < partSize) {
     throw new UsageError(
-      `--max-memory ${f.maxMemory ?? "256MiB"} leaves no room for one ${f.partSize ?? "16MiB"} part; give at least part size + 128MiB`,
+      `--max-memory ${f.maxMemory ?? "256MiB"} leaves no room for one ${f.partSize ?? "16MiB"} part; give at least part size + 160MiB`,
     );
   }
   return { concurrency, partSize, maxMemory, memoryBudget, bytesPerSecond, requestTimeoutMs };
