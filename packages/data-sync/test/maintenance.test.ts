@@ -217,3 +217,32 @@ test("a bucket without an AbortIncompleteMultipartUpload rule gets one warning p
     await proxy.stop();
   }
 });
+
+test("an upload created just before a kill, whose id never reached the journal, is aborted by the next complete sync", async () => {
+  const { appendFileSync, readdirSync } = await import("node:fs");
+  const { encodeRecord } = await import("../src/engine/journal/records.ts");
+  const bucket = await newBucket();
+  const state = dir("state");
+  expect((await runCli("sync", syncArgs("tuh", src, bucket, state))).code).toBe(0);
+  // What a kill between "intent" and "mpu" leaves: the intent in the journal, the upload in S3.
+  const key = listFiles(src).find((f) => f.endsWith(".edf")) as string;
+  const journalDir = join(state, "journals");
+  const journal = join(journalDir, readdirSync(journalDir)[0] as string);
+  appendFileSync(
+    journal,
+    encodeRecord({ t: "intent", key, at: new Date(Date.now() - 1000).toISOString() }),
+  );
+  await client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: `ds/${key}` }));
+  expect(await openUploads(bucket, "ds/")).toBe(1);
+  const r = await runCli("sync", syncArgs("tuh", src, bucket, state));
+  expect(r.code).toBe(0);
+  expect(
+    r.events.some(
+      (e) => e.event === "warning" && String(e.message).includes("aborted 1 unfinished upload"),
+    ),
+  ).toBe(true);
+  expect(await openUploads(bucket, "ds/")).toBe(0);
+  // Resolved: the run after that makes no listing at all.
+  const quiet = await runCli("sync", syncArgs("tuh", src, bucket, state));
+  expect(quiet.events.some((e) => e.event === "warning")).toBe(false);
+});

@@ -9,6 +9,7 @@ import { BufferPool } from "./buffer-pool.ts";
 import type { TransferContext } from "./context.ts";
 import { FatalError, InterruptedError, UsageError } from "./errors.ts";
 import type { EmitFn } from "./events.ts";
+import { cleanupLeftovers } from "./gc.ts";
 import { sha256b64 } from "./hashing.ts";
 import { type OpenJournal, openJournal, readJournal } from "./journal/journal.ts";
 import { BandwidthLimit, Budget } from "./limits.ts";
@@ -178,12 +179,17 @@ export async function runSync(o: SyncOptions): Promise<SyncSummary> {
     if (o.signal.aborted) return summarize(plan, failures, uploaded, bytesSent, true);
 
     let manifestVersion: string | undefined;
-    if (failures.length === 0)
-      manifestVersion = await writeManifest(
-        o,
-        journal,
-        listing.entries.map((e) => e.relPath),
-      );
+    if (failures.length === 0) {
+      const keys = listing.entries.map((e) => e.relPath);
+      manifestVersion = await writeManifest(o, journal, keys);
+      const cleaned = await cleanupLeftovers(o.store, o.prefix, journal, o.signal);
+      if (cleaned > 0) {
+        o.emit({
+          event: "warning",
+          message: `aborted ${cleaned} unfinished upload(s) that interrupted runs left behind`,
+        });
+      }
+    }
     return {
       ...summarize(plan, failures, uploaded, bytesSent, false),
       ...(manifestVersion ? { manifest_version: manifestVersion } : {}),
