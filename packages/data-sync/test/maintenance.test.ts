@@ -197,7 +197,7 @@ test("a bucket without an AbortIncompleteMultipartUpload rule gets one warning p
   // versitygw has no lifecycle API; the proxy answers as AWS does for a bucket without rules.
   proxy.setRules([
     {
-      match: { method: "GET", op: "Other" },
+      match: { method: "GET", op: "Other", nth: 1, times: 1 },
       action: { kind: "status", status: 404, code: "NoSuchLifecycleConfiguration" },
     },
   ]);

@@ -63,7 +63,8 @@ export function applyRecord(s: JournalState, rec: JournalRecord): void {
       break;
     }
     case "intent":
-      s.intents.set(rec.key, rec.at);
+      // The earliest unresolved intent bounds which uploads of this key may be our orphans.
+      if (!s.intents.has(rec.key)) s.intents.set(rec.key, rec.at);
       break;
     case "mpu": {
       const { key, uploadId, partSize, size, mtime, id } = rec;

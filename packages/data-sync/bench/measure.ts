@@ -1,0 +1,193 @@
+// Runs one tool invocation and measures it: wall time, peak RSS of its whole process tree,
+// optional SIGKILL when a condition holds; and checks what the bucket holds afterwards.
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import {
+  ListMultipartUploadsCommand,
+  ListObjectsV2Command,
+  type S3Client,
+} from "@aws-sdk/client-s3";
+
+export interface Command {
+  cmd: string;
+  args: string[];
+  env: Record<string, string>;
+  cwd?: string;
+}
+
+export interface RunResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  seconds: number;
+  /** Highest sum of VmRSS over the process tree at one sample (never below any one VmHWM). */
+  peakRssBytes: number;
+  killed: boolean;
+  timedOut: boolean;
+  /** The last 64 KiB of each stream. */
+  stdout: string;
+  stderr: string;
+}
+
+export interface RunOptions {
+  /** Polled every 20 ms; the first true SIGKILLs the whole process group. */
+  killWhen?: () => boolean;
+  timeoutMs: number;
+}
+
+function readProc(path: string): string | undefined {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return undefined; // the process exited between two reads
+  }
+}
+
+/** The pid and all its descendants, through /proc/<pid>/task/<tid>/children. */
+function processTree(root: number): number[] {
+  const out: number[] = [];
+  const todo = [root];
+  while (todo.length > 0) {
+    const pid = todo.pop() as number;
+    out.push(pid);
+    const tasks = readProc(`/proc/${pid}/task/${pid}/children`);
+    for (const c of tasks?.trim().split(/\s+/) ?? []) if (c) todo.push(Number(c));
+  }
+  return out;
+}
+
+const kib = (status: string, field: string) =>
+  Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? 0) * 1024;
+
+/** Samples the tree's memory every 50 ms until stopped. */
+function rssSampler(pid: number) {
+  let peakSum = 0;
+  const hwm = new Map<number, number>();
+  const sample = () => {
+    let sum = 0;
+    for (const p of processTree(pid)) {
+      const status = readProc(`/proc/${p}/status`);
+      if (!status) continue;
+      sum += kib(status, "VmRSS");
+      hwm.set(p, Math.max(hwm.get(p) ?? 0, kib(status, "VmHWM")));
+    }
+    peakSum = Math.max(peakSum, sum);
+  };
+  sample();
+  const timer = setInterval(sample, 50);
+  return {
+    stop(): number {
+      clearInterval(timer);
+      return Math.max(peakSum, ...hwm.values());
+    },
+  };
+}
+
+const tail = (s: string) => (s.length > 65536 ? s.slice(-65536) : s);
+
+export function runMeasured(c: Command, opts: RunOptions): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    // Own process group, so a kill reaches every process the tool started.
+    const child = spawn(c.cmd, c.args, {
+      env: c.env,
+      cwd: c.cwd,
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => {
+      stdout = tail(stdout + d.toString());
+    });
+    child.stderr.on("data", (d: Buffer) => {
+      stderr = tail(stderr + d.toString());
+    });
+    child.once("error", reject);
+    const pid = child.pid;
+    if (pid === undefined) return; // 'error' follows
+    const sampler = rssSampler(pid);
+    let killed = false;
+    let timedOut = false;
+    const killGroup = () => {
+      try {
+        process.kill(-pid, "SIGKILL");
+      } catch {
+        // already gone
+      }
+    };
+    const watch = setInterval(() => {
+      if (!killed && opts.killWhen?.()) {
+        killed = true;
+        killGroup();
+      }
+    }, 20);
+    const deadline = setTimeout(() => {
+      timedOut = true;
+      killGroup();
+    }, opts.timeoutMs);
+    child.once("exit", () => {
+      // Sample the exit instant, before stdio closes.
+      clearInterval(watch);
+      clearTimeout(deadline);
+    });
+    child.once("close", (code, signal) => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const peakRssBytes = sampler.stop();
+      killGroup(); // a grandchild that outlived the tool must not keep uploading
+      resolve({ code, signal, seconds, peakRssBytes, killed, timedOut, stdout, stderr });
+    });
+  });
+}
+
+export interface BucketCheck {
+  ok: boolean;
+  problem?: string;
+  /** Multipart uploads still open under the prefix (billed until aborted). */
+  openUploads: number;
+  /** Objects under the prefix (ours adds its manifest). */
+  objects: number;
+}
+
+/** Every expected key is in the bucket under prefix with the expected size (extra keys allowed). */
+export async function checkBucket(
+  client: S3Client,
+  bucket: string,
+  prefix: string,
+  expected: ReadonlyMap<string, number>,
+): Promise<BucketCheck> {
+  const held = new Map<string, number>();
+  let token: string | undefined;
+  do {
+    const page = await client.send(
+      new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
+    );
+    for (const o of page.Contents ?? []) held.set(o.Key ?? "", o.Size ?? -1);
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+  let openUploads = 0;
+  let keyMarker: string | undefined;
+  let idMarker: string | undefined;
+  do {
+    const page = await client.send(
+      new ListMultipartUploadsCommand({
+        Bucket: bucket,
+        Prefix: prefix,
+        KeyMarker: keyMarker,
+        UploadIdMarker: idMarker,
+      }),
+    );
+    openUploads += page.Uploads?.length ?? 0;
+    keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
+    idMarker = page.IsTruncated ? page.NextUploadIdMarker : undefined;
+  } while (keyMarker);
+  let missing = 0;
+  let wrongSize = 0;
+  for (const [key, size] of expected) {
+    const got = held.get(prefix + key);
+    if (got === undefined) missing++;
+    else if (got !== size) wrongSize++;
+  }
+  const ok = missing === 0 && wrongSize === 0;
+  const problem = ok ? undefined : `${missing} missing, ${wrongSize} wrong size in the bucket`;
+  return { ok, problem, openUploads, objects: held.size };
+}
