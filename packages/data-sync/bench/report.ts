@@ -72,14 +72,17 @@ export function requestsText(r: Record<string, number>): string {
 
 const total = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
 
+/** Columns padded to one width, as biome formats markdown (out/ is inside the lint's reach). */
 function table(head: string[], rows: string[][]): string {
-  const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
-  return [line(head), line(head.map(() => "---")), ...rows.map(line)].join("\n");
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]?.length ?? 0)));
+  const line = (cells: string[]) =>
+    `| ${widths.map((w, i) => (cells[i] ?? "").padEnd(w)).join(" | ")} |`;
+  return [line(head), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
 }
 
 const failed = (tool: string, reason: string, width: number) => [
   tool,
-  `**failed**: ${reason}`,
+  `**failed**: ${reason.replace(/\|/g, "\\|")}`,
   ...Array.from({ length: width - 2 }, () => ""),
 ];
 

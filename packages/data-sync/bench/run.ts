@@ -349,6 +349,7 @@ function render(r: {
     "",
     `Machine: ${cpu.length} cores (${cpu[0]?.model.trim() ?? "?"}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Linux ${release()}, Node ${process.version}.`,
     `Server: versitygw ${VERSITYGW_VERSION} (posix backend) on 127.0.0.1, every request through a counting proxy; loopback, no WAN latency.`,
+    "Ratios (x ours) are the tool's value divided by ours: above 1 is slower, more memory or more bytes.",
     "",
     "Tools and settings:",
     "",
