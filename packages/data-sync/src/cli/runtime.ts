@@ -23,8 +23,11 @@ export interface TransferFlags {
   progressInterval?: string;
 }
 
-/** What the process needs beyond the part buffers: Node, the SDK, sockets, the walk. */
-export const MEMORY_RESERVE = 160 * MiB;
+/**
+ * Room kept beyond what the process already uses when it starts transferring: V8 heap growth,
+ * sockets, request objects and garbage not yet collected (measured: 60-90 MiB at 16 requests).
+ */
+export const MEMORY_HEADROOM = 96 * MiB;
 
 export interface TransferSettings {
   concurrency: number;
@@ -48,10 +51,14 @@ export function transferSettings(f: TransferFlags): TransferSettings {
   }
   if (f.bwlimit && bytesPerSecond < 1024)
     throw new UsageError(`--bwlimit: ${f.bwlimit} is below 1KiB/s`);
-  const memoryBudget = maxMemory - MEMORY_RESERVE;
+  // File data gets what is left of --max-memory after what Node, the SDK and the config
+  // already occupy (measured now, not guessed) and the headroom.
+  const inUse = process.memoryUsage().rss;
+  const memoryBudget = maxMemory - inUse - MEMORY_HEADROOM;
   if (memoryBudget < partSize) {
+    const need = Math.ceil((inUse + MEMORY_HEADROOM + partSize) / MiB);
     throw new UsageError(
-      `--max-memory ${f.maxMemory ?? "256MiB"} leaves no room for one ${f.partSize ?? "16MiB"} part; give at least part size + 160MiB`,
+      `--max-memory ${f.maxMemory ?? "256MiB"} leaves no room for one ${f.partSize ?? "16MiB"} part next to the ${Math.round(inUse / MiB)} MiB the process already uses; give at least ${need}MiB`,
     );
   }
   return { concurrency, partSize, maxMemory, memoryBudget, bytesPerSecond, requestTimeoutMs };

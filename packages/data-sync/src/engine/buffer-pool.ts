@@ -1,21 +1,59 @@
-// Part buffers are reused rather than left to the garbage collector: with hundreds of MiB
-// passing through, freshly allocated buffers pile up faster than GC returns them, and the
-// resident size overshoots the --max-memory budget. The Budget bounds how many are out at once.
-export class BufferPool {
-  private free: Buffer[] = [];
-  constructor(private readonly blockSize: number) {}
+// File data is read into pooled buffers. Freshly allocated multi-MiB buffers come back to the
+// OS late (GC timing, and glibc keeps freed large chunks once its mmap threshold has risen), so
+// the resident size overshoots --max-memory. Buffers here come in power-of-two size classes
+// from 1 MiB up to the part size; the memory budget is charged the class size (cost()), and the
+// pool never holds more than the budget: free blocks of other classes are dropped to make room.
+const MIN_CLASS = 1024 * 1024;
 
-  /** A buffer of exactly `size` bytes; pooled only when it fills most of a block, since the
-   * budget counts `size`, not the block behind it. */
+export class BufferPool {
+  private free = new Map<number, Buffer[]>();
+  private held = 0;
+
+  constructor(
+    private readonly maxBlock: number,
+    private readonly capacity: number,
+  ) {}
+
+  /** What reading `size` bytes costs against the memory budget. */
+  cost(size: number): number {
+    const c = this.classOf(size);
+    return c === undefined ? size : c;
+  }
+
+  /** A buffer of exactly `size` bytes, backed by a pooled block when it has a class. */
   take(size: number): Buffer {
-    if (size > this.blockSize || size <= this.blockSize / 2) return Buffer.allocUnsafe(size);
-    const block = this.free.pop() ?? Buffer.allocUnsafe(this.blockSize);
+    const c = this.classOf(size);
+    if (c === undefined) return Buffer.allocUnsafe(size);
+    const block = this.free.get(c)?.pop() ?? this.allocate(c);
     return block.subarray(0, size);
   }
 
   give(buf: Buffer): void {
-    if (buf.buffer.byteLength === this.blockSize && buf.byteOffset === 0) {
-      this.free.push(Buffer.from(buf.buffer, 0, this.blockSize));
+    const c = buf.buffer.byteLength;
+    if (buf.byteOffset !== 0 || this.classOf(c) !== c) return;
+    const list = this.free.get(c) ?? [];
+    list.push(Buffer.from(buf.buffer, 0, c));
+    this.free.set(c, list);
+  }
+
+  private classOf(size: number): number | undefined {
+    if (size < MIN_CLASS / 2 || size > this.maxBlock) return undefined;
+    let c = MIN_CLASS;
+    while (c < size) c *= 2;
+    return Math.min(c, this.maxBlock);
+  }
+
+  private allocate(c: number): Buffer {
+    // Make room by forgetting idle blocks of other sizes, biggest first.
+    const classes = [...this.free.keys()].sort((a, b) => b - a);
+    for (const k of classes) {
+      const list = this.free.get(k) as Buffer[];
+      while (this.held + c > this.capacity && list.length) {
+        list.pop();
+        this.held -= k;
+      }
     }
+    this.held += c;
+    return Buffer.allocUnsafe(c);
   }
 }

@@ -121,7 +121,7 @@ export async function runSync(o: SyncOptions): Promise<SyncSummary> {
       prefix: o.prefix,
       storageClass: o.storageClass,
       memory: new Budget(o.memoryBudget),
-      buffers: new BufferPool(o.partSize),
+      buffers: new BufferPool(o.partSize, o.memoryBudget),
       requests: new Budget(o.concurrency),
       bandwidth: new BandwidthLimit(o.bytesPerSecond),
       signal: run.signal,

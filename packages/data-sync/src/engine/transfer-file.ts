@@ -90,7 +90,7 @@ async function putWhole(
   entry: SourceEntry,
 ): Promise<TransferResult> {
   const key = ctx.prefix + entry.relPath;
-  return ctx.memory.with(entry.size, ctx.signal, async () => {
+  return ctx.memory.with(ctx.buffers.cost(entry.size), ctx.signal, async () => {
     const body = await file.read(0, entry.size, ctx.buffers.take(entry.size));
     try {
       if (!sameIdentity(await file.identity(), entry)) throw new FileChanged();
@@ -206,17 +206,18 @@ async function multipart(
   for (let p = 1; p <= n && failure === undefined; p++) {
     const [start, end] = partRange(entry.size, partSize, p);
     const len = end - start;
-    await ctx.memory.acquire(len, ctx.signal);
+    const cost = ctx.buffers.cost(len);
+    await ctx.memory.acquire(cost, ctx.signal);
     let buf: Buffer;
     try {
       buf = await file.read(start, end, ctx.buffers.take(len));
     } catch (err) {
-      ctx.memory.release(len);
+      ctx.memory.release(cost);
       throw err;
     }
     const done = () => {
       ctx.buffers.give(buf);
-      ctx.memory.release(len);
+      ctx.memory.release(cost);
     };
     whole.update(buf);
     const digest = sha256b64(buf);
@@ -320,7 +321,7 @@ async function remoteMatches(
   const digests: string[] = [];
   for (let p = 1; p <= n; p++) {
     const [start, end] = composite ? partRange(entry.size, partSize, p) : [0, entry.size];
-    await ctx.memory.with(end - start, ctx.signal, async () => {
+    await ctx.memory.with(ctx.buffers.cost(end - start), ctx.signal, async () => {
       const buf = await file.read(start, end, ctx.buffers.take(end - start));
       whole.update(buf);
       digests.push(sha256b64(buf));
