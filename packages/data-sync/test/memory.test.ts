@@ -7,7 +7,7 @@ import { cleanup, expectBucketMatches, newBucket, runCli, syncArgs, tempDir } fr
 
 const MiB = 1024 * 1024;
 
-test("a 384 MiB file and many small ones sync within the default --max-memory of 256 MiB", async () => {
+test("a 384 MiB file, mid-size and small ones sync within the default --max-memory of 256 MiB", async () => {
   const src = tempDir("mem");
   const state = tempDir("state");
   const fd = openSync(join(src, "big.edf"), "w");
@@ -18,6 +18,9 @@ test("a 384 MiB file and many small ones sync within the default --max-memory of
   }
   closeSync(fd);
   for (let i = 0; i < 200; i++) writeFileSync(join(src, `small-${i}.csv`), `${i}\n`.repeat(1000));
+  // Mid-size files (single PUTs of 0.6-15 MiB) were what once pushed the peak over the budget.
+  for (let i = 0; i < 32; i++)
+    writeFileSync(join(src, `mid-${i}.edf`), Buffer.alloc(600 * 1024 + i * 470 * 1024, i));
   const bucket = await newBucket();
   const r = await runCli("sync", syncArgs("tuh", src, bucket, state, ["--include", "**"]));
   expect(r.code).toBe(0);
