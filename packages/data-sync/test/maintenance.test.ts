@@ -246,3 +246,24 @@ test("an upload created just before a kill, whose id never reached the journal, 
   const quiet = await runCli("sync", syncArgs("tuh", src, bucket, state));
   expect(quiet.events.some((e) => e.event === "warning")).toBe(false);
 });
+
+test("gc refuses to run while a sync holds the journal (it could be creating uploads)", async () => {
+  const bucket = await newBucket();
+  const state = dir("state");
+  let started: () => void = () => {};
+  const planned = new Promise<void>((r) => {
+    started = r;
+  });
+  const syncing = runCli("sync", syncArgs("tuh", src, bucket, state, ["--bwlimit", "2MiB"]), {
+    onLine: (l) => {
+      if (l.includes('"plan"')) started();
+      return false;
+    },
+    killAfterMs: 20_000,
+  });
+  await planned;
+  const gc = await runCli("data-sync", ["gc", ...target(bucket, state)]);
+  expect(gc.code).toBe(3);
+  expect(gc.stderr).toMatch(/another sync \(pid \d+\) is using .*; wait for it or stop it/);
+  await syncing;
+});

@@ -41,31 +41,56 @@ export function decideGc(
   });
 }
 
+export interface GcResult {
+  decisions: GcDecision[];
+  aborted: number;
+  failed: { key: string; error: string }[];
+}
+
+/**
+ * Lists the uploads under the prefix and aborts the ones decideGc gives up. With a journal
+ * (held under its lock, so no sync is creating uploads meanwhile) what was settled is recorded.
+ */
 export async function runGc(
   store: ObjectStore,
   prefix: string,
   state: JournalState,
-  opts: { all: boolean; dryRun: boolean; signal: AbortSignal },
-): Promise<{ decisions: GcDecision[]; aborted: number; failed: { key: string; error: string }[] }> {
+  opts: { all: boolean; dryRun: boolean; signal: AbortSignal; journal?: OpenJournal },
+): Promise<GcResult> {
   const uploads = await store.listMultipartUploads(prefix, { signal: opts.signal });
   const decisions = decideGc(uploads, state, prefix, opts.all);
-  let aborted = 0;
-  const failed: { key: string; error: string }[] = [];
-  if (!opts.dryRun) {
-    for (const d of decisions) {
-      if (d.action !== "abort") continue;
-      try {
-        await store.abortMultipart(d.upload.key, d.upload.uploadId, { signal: opts.signal });
-        aborted++;
-      } catch (err) {
-        failed.push({ key: d.upload.key, error: err instanceof Error ? err.message : String(err) });
+  const result: GcResult = { decisions, aborted: 0, failed: [] };
+  if (opts.dryRun) return result;
+  const journal = opts.journal;
+  for (const d of decisions) {
+    if (d.action !== "abort") continue;
+    try {
+      await store.abortMultipart(d.upload.key, d.upload.uploadId, { signal: opts.signal });
+    } catch (err) {
+      if (!(err instanceof StoreError && err.kind === "no-such-upload")) {
+        result.failed.push({
+          key: d.upload.key,
+          error: err instanceof Error ? err.message : String(err),
+        });
+        continue;
       }
     }
+    journal?.append({ t: "end", uploadId: d.upload.uploadId, why: "aborted by gc" });
+    result.aborted++;
   }
-  return { decisions, aborted, failed };
+  if (journal && result.failed.length === 0) {
+    // Owned ids the server no longer lists are gone already; every intent has been looked at.
+    const live = new Set([...state.uploads.values()].map((u) => u.uploadId));
+    const listed = new Set(uploads.map((u) => u.uploadId));
+    for (const id of [...state.owned]) {
+      if (!live.has(id) && !listed.has(id)) journal.append({ t: "end", uploadId: id, why: "gone" });
+    }
+    for (const key of [...state.intents.keys()]) journal.append({ t: "resolved", key });
+  }
+  return result;
 }
 
-/** After a complete sync: abort what earlier interrupted runs left behind, if the journal says anything may be left. */
+/** After a complete sync: abort what interrupted runs left behind, if the journal says anything may be left. */
 export async function cleanupLeftovers(
   store: ObjectStore,
   prefix: string,
@@ -74,24 +99,8 @@ export async function cleanupLeftovers(
 ): Promise<number> {
   const s = journal.state;
   const live = new Set([...s.uploads.values()].map((u) => u.uploadId));
-  const candidates = [...s.owned].filter((id) => !live.has(id));
-  if (candidates.length === 0 && s.intents.size === 0) return 0; // nothing to look for: no request
-  const { decisions } = await runGc(store, prefix, s, { all: false, dryRun: true, signal });
-  let aborted = 0;
-  for (const d of decisions) {
-    if (d.action !== "abort") continue;
-    try {
-      await store.abortMultipart(d.upload.key, d.upload.uploadId, { signal });
-    } catch (err) {
-      if (!(err instanceof StoreError && err.kind === "no-such-upload")) continue;
-    }
-    journal.append({ t: "end", uploadId: d.upload.uploadId, why: "left by an interrupted run" });
-    aborted++;
-  }
-  const listed = new Set(decisions.map((d) => d.upload.uploadId));
-  // Owned ids the server no longer lists are gone already.
-  for (const id of candidates)
-    if (!listed.has(id)) journal.append({ t: "end", uploadId: id, why: "gone" });
-  for (const key of [...s.intents.keys()]) journal.append({ t: "resolved", key });
-  return aborted;
+  const leftovers = [...s.owned].some((id) => !live.has(id)) || s.intents.size > 0;
+  if (!leftovers) return 0; // nothing to look for: no request
+  const r = await runGc(store, prefix, s, { all: false, dryRun: false, signal, journal });
+  return r.aborted;
 }

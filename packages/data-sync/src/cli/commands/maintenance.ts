@@ -1,7 +1,7 @@
 // `data-sync status | verify | gc <dataset>`: thin adapters over the engine.
 import { EXIT, type ExitCode, FatalError } from "../../engine/errors.ts";
 import { runGc } from "../../engine/gc.ts";
-import { readJournal } from "../../engine/journal/journal.ts";
+import { openJournal, readJournal } from "../../engine/journal/journal.ts";
 import { makePlan } from "../../engine/plan.ts";
 import { verifyBucket } from "../../engine/verify.ts";
 import { StoreError } from "../../storage/store.ts";
@@ -106,14 +106,25 @@ export async function gcCommand(
 ): Promise<ExitCode> {
   const t = resolveTarget(dataset, flags);
   const store = makeStore(t, transferSettings(flags));
-  const { state } = readJournal(t.journalPath);
+  // A real gc holds the journal's lock: a sync running meanwhile could be creating uploads.
+  const journal = flags.dryRun
+    ? undefined
+    : openJournal(t.journalPath, {
+        t: "hdr",
+        v: 1,
+        endpoint: store.endpointLabel,
+        bucket: t.bucket,
+        prefix: t.prefix,
+      });
+  const state = journal?.state ?? readJournal(t.journalPath).state;
   const r = await storeCall(() =>
     runGc(store, t.prefix, state, {
       all: Boolean(flags.all),
       dryRun: Boolean(flags.dryRun),
       signal: cancellation(),
+      ...(journal ? { journal } : {}),
     }),
-  );
+  ).finally(() => journal?.close());
   const exit = r.failed.length ? EXIT.someFailed : EXIT.ok;
   print(
     flags.json,
