@@ -12,8 +12,8 @@ import { join } from "node:path";
 import { type FaultProxy, generateTusz, startFaultProxy } from "@bgb/testkit";
 import { afterAll, afterEach, beforeAll, expect, test } from "vitest";
 import {
-  cleanup,
   expectBucketMatches,
+  MiB,
   newBucket,
   openUploads,
   runCli,
@@ -22,15 +22,9 @@ import {
   tempDir,
 } from "./support.ts";
 
-const MiB = 1024 * 1024;
 let src: string;
 let proxy: FaultProxy;
-const dirs: string[] = [];
-const state = () => {
-  const d = tempDir("state");
-  dirs.push(d);
-  return d;
-};
+const state = () => tempDir("state");
 beforeAll(async () => {
   src = tempDir("faults");
   await generateTusz({
@@ -45,7 +39,6 @@ beforeAll(async () => {
 afterEach(() => proxy.setRules([]));
 afterAll(async () => {
   await proxy.stop();
-  cleanup(src, ...dirs);
 });
 const run = (bucket: string, st: string, extra: string[] = [], opts = {}) =>
   runCli("sync", syncArgs("tuh", src, bucket, st, ["--part-size", "5MiB", ...extra]), {
@@ -127,7 +120,6 @@ test("a torn or garbled journal is detected, dropped and re-checked against the 
 test("a file modified while it is being uploaded is never committed as a mix: it is detected and sent again", async () => {
   const bucket = await newBucket();
   const one = tempDir("one");
-  dirs.push(one);
   const file = join(one, "big.edf");
   writeFileSync(file, Buffer.alloc(20 * MiB, 1));
   // Parts go slowly so the change lands while the upload is open.

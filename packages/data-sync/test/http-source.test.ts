@@ -10,14 +10,13 @@ import { httpSource } from "../src/source/http-source.ts";
 import {
   cleanup,
   expectBucketMatches,
+  MiB,
   newBucket,
   openUploads,
   runCli,
   syncArgs,
   tempDir,
 } from "./support.ts";
-
-const MiB = 1024 * 1024;
 
 interface WebServer {
   url: string;

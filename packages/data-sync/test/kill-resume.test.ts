@@ -9,6 +9,7 @@ import {
   cleanup,
   client,
   expectBucketMatches,
+  MiB,
   newBucket,
   openUploads,
   runCli,
@@ -17,7 +18,6 @@ import {
   tempDir,
 } from "./support.ts";
 
-const MiB = 1024 * 1024;
 const CONCURRENCY = 4;
 const PART = 5 * MiB;
 /** At most this many payload bytes can be on the wire, unacknowledged, at any instant. */

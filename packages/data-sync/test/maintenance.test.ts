@@ -7,12 +7,12 @@ import {
   PutObjectCommand,
 } from "@aws-sdk/client-s3";
 import { generateTusz, startFaultProxy } from "@bgb/testkit";
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { beforeAll, expect, test } from "vitest";
 import {
-  cleanup,
   client,
   expectBucketMatches,
   listFiles,
+  MiB,
   newBucket,
   openUploads,
   runCli,
@@ -21,14 +21,8 @@ import {
   tempDir,
 } from "./support.ts";
 
-const MiB = 1024 * 1024;
 let src: string;
-const dirs: string[] = [];
-const dir = (label: string) => {
-  const d = tempDir(label);
-  dirs.push(d);
-  return d;
-};
+const dir = tempDir;
 beforeAll(async () => {
   src = dir("maint");
   await generateTusz({
@@ -39,7 +33,6 @@ beforeAll(async () => {
     sizes: { minBytes: 64 * 1024, maxBytes: 12 * MiB },
   });
 });
-afterAll(() => cleanup(...dirs));
 const target = (bucket: string, state: string) => [
   "tuh",
   "--source",

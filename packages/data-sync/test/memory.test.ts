@@ -3,9 +3,15 @@
 import { closeSync, openSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { expect, test } from "vitest";
-import { cleanup, expectBucketMatches, newBucket, runCli, syncArgs, tempDir } from "./support.ts";
-
-const MiB = 1024 * 1024;
+import {
+  cleanup,
+  expectBucketMatches,
+  MiB,
+  newBucket,
+  runCli,
+  syncArgs,
+  tempDir,
+} from "./support.ts";
 
 test("a 384 MiB file, mid-size and small ones sync within the default --max-memory of 256 MiB", async () => {
   const src = tempDir("mem");

@@ -6,11 +6,11 @@ import {
   HeadObjectCommand,
   ListMultipartUploadsCommand,
 } from "@aws-sdk/client-s3";
-import { afterAll, expect, test } from "vitest";
+import { expect, test } from "vitest";
 import {
-  cleanup,
   client,
   expectBucketMatches,
+  MiB,
   newBucket,
   openUploads,
   runCli,
@@ -19,14 +19,7 @@ import {
   tempDir,
 } from "./support.ts";
 
-const MiB = 1024 * 1024;
-const dirs: string[] = [];
-const dir = (l: string) => {
-  const d = tempDir(l);
-  dirs.push(d);
-  return d;
-};
-afterAll(() => cleanup(...dirs));
+const dir = tempDir;
 
 /** A 40 MiB file whose sync is killed once some parts are in. */
 async function killedMidUpload(bucket: string) {

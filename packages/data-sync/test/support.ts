@@ -12,7 +12,7 @@ import {
   ListObjectsV2Command,
   S3Client,
 } from "@aws-sdk/client-s3";
-import { inject } from "vitest";
+import { afterAll, inject } from "vitest";
 
 export const s3 = inject("s3");
 export const pkgDir = fileURLToPath(new URL("..", import.meta.url));
@@ -25,8 +25,18 @@ export const client = new S3Client({
   credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
 });
 
+export const MiB = 1024 * 1024;
+
+// Every folder a test file makes is removed when that file is done.
+const made: string[] = [];
+afterAll(() => {
+  for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
 export function tempDir(label: string): string {
-  return mkdtempSync(join(tmpdir(), `bgb-${label}-`));
+  const d = mkdtempSync(join(tmpdir(), `bgb-${label}-`));
+  made.push(d);
+  return d;
 }
 
 export async function newBucket(): Promise<string> {
@@ -181,6 +191,7 @@ export async function openUploads(bucket: string, prefix: string): Promise<numbe
   return out.Uploads?.length ?? 0;
 }
 
+/** Removes folders early (they are removed after the file anyway). */
 export function cleanup(...dirs: string[]) {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 }

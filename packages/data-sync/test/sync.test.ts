@@ -8,6 +8,7 @@ import {
   cleanup,
   client,
   expectBucketMatches,
+  MiB,
   newBucket,
   openUploads,
   runCli,
@@ -15,8 +16,6 @@ import {
   syncArgs,
   tempDir,
 } from "./support.ts";
-
-const MiB = 1024 * 1024;
 
 describe("sync of a TUSZ-shaped tree", () => {
   let src: string;
