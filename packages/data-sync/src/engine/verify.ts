@@ -1,5 +1,4 @@
 // `verify`: is the bucket what the manifest says? HEAD + checksum per object; --deep re-reads bytes.
-import { createHash } from "node:crypto";
 import { MANIFEST_NAME, parseManifest } from "@bgb/shared/manifest";
 import pLimit from "p-limit";
 import type { ObjectStore } from "../storage/store.ts";
@@ -61,8 +60,7 @@ export async function verifyBucket(
           });
         const full = Buffer.from(f.sha256, "hex").toString("base64");
         if (opts.deep) {
-          const body = await store.getObject(key, { signal: opts.signal });
-          const got = createHash("sha256").update(body).digest("hex");
+          const got = await store.sha256OfObject(key, { signal: opts.signal });
           if (got !== f.sha256)
             problems.push({ key: f.key, problem: "content SHA-256 differs from the manifest" });
           return;

@@ -1,4 +1,5 @@
 // The only place that talks to the AWS SDK: client construction and error translation.
+import { createHash } from "node:crypto";
 import { Agent as HttpAgent } from "node:http";
 import { Agent as HttpsAgent } from "node:https";
 import {
@@ -296,6 +297,14 @@ export function createS3Store(opts: S3StoreOptions): ObjectStore {
         const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }), sig(o));
         if (!out.Body) return Buffer.alloc(0);
         return Buffer.from(await out.Body.transformToByteArray());
+      });
+    },
+    async sha256OfObject(key, o) {
+      return call(`GET ${key}`, async () => {
+        const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }), sig(o));
+        const h = createHash("sha256");
+        for await (const chunk of (out.Body ?? []) as AsyncIterable<Uint8Array>) h.update(chunk);
+        return h.digest("hex");
       });
     },
     async hasAbortIncompleteRule(o) {

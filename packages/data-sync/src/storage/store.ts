@@ -96,6 +96,8 @@ export interface ObjectStore {
   listMultipartUploads(prefix: string, opts?: RequestOptions): Promise<RemoteUpload[]>;
   headObject(key: string, opts?: RequestOptions): Promise<ObjectHead | undefined>;
   getObject(key: string, opts?: RequestOptions): Promise<Buffer>;
+  /** SHA-256 (hex) of an object's bytes, streamed: objects can be far larger than memory. */
+  sha256OfObject(key: string, opts?: RequestOptions): Promise<string>;
   /** true / false, or undefined when the server cannot tell (e.g. NotImplemented). */
   hasAbortIncompleteRule(opts?: RequestOptions): Promise<boolean | undefined>;
 }
