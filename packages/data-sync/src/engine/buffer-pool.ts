@@ -8,6 +8,8 @@ const MIN_CLASS = 1024 * 1024;
 export class BufferPool {
   private free = new Map<number, Buffer[]>();
   private held = 0;
+  /** only blocks made here come back in (a source may hand out buffers of its own) */
+  private mine = new WeakSet<ArrayBufferLike>();
 
   constructor(
     private readonly maxBlock: number,
@@ -30,7 +32,7 @@ export class BufferPool {
 
   give(buf: Buffer): void {
     const c = buf.buffer.byteLength;
-    if (buf.byteOffset !== 0 || this.classOf(c) !== c) return;
+    if (!this.mine.has(buf.buffer)) return;
     const list = this.free.get(c) ?? [];
     list.push(Buffer.from(buf.buffer, 0, c));
     this.free.set(c, list);
@@ -54,6 +56,9 @@ export class BufferPool {
       }
     }
     this.held += c;
-    return Buffer.allocUnsafe(c);
+    // allocUnsafeSlow: a block of its own, never a slice of Node's shared small-buffer pool.
+    const block = Buffer.allocUnsafeSlow(c);
+    this.mine.add(block.buffer);
+    return block;
   }
 }
