@@ -191,3 +191,21 @@ describe("gc decisions", () => {
     ]);
   });
 });
+
+describe("memory budget", () => {
+  test("near the resident limit, a read waits for other buffers to come back, never for itself", async () => {
+    const { MemoryBudget } = await import("../src/engine/limits.ts");
+    const m = new MemoryBudget(100, 150, () => 140);
+    await m.acquire(20); // alone: goes ahead even though 140 + 20 > 150
+    let second = false;
+    const p = m.acquire(20).then(() => {
+      second = true;
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(second).toBe(false);
+    m.release(20);
+    await p;
+    expect(second).toBe(true);
+    expect(m.inUse).toBe(20);
+  });
+});

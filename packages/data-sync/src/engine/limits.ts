@@ -98,3 +98,32 @@ export class BandwidthLimit {
     });
   }
 }
+
+/**
+ * The byte budget for file data, plus a check of the real resident size: the budget counts our
+ * buffers, but the process also holds garbage the collector has not returned yet (more of it
+ * when the machine is busy). Before more file data is read, an ask waits, while other buffers
+ * are still out and the process is near its limit, for those to come back; it never waits on
+ * itself, and never more than a few seconds.
+ */
+export class MemoryBudget extends Budget {
+  constructor(
+    capacity: number,
+    private readonly rssLimit: number,
+    private readonly rss: () => number = () => process.memoryUsage.rss(),
+  ) {
+    super(capacity);
+  }
+
+  override async acquire(n: number, signal?: AbortSignal): Promise<void> {
+    await super.acquire(n, signal);
+    const deadline = Date.now() + 5_000;
+    while (this.rss() + n > this.rssLimit && this.inUse > n && Date.now() < deadline) {
+      await new Promise<void>((resolve) => setTimeout(resolve, 20));
+      if (signal?.aborted) {
+        this.release(n);
+        throw new InterruptedError();
+      }
+    }
+  }
+}

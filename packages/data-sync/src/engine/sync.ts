@@ -12,7 +12,7 @@ import type { EmitFn } from "./events.ts";
 import { cleanupLeftovers } from "./gc.ts";
 import { sha256b64 } from "./hashing.ts";
 import { type OpenJournal, openJournal, readJournal } from "./journal/journal.ts";
-import { BandwidthLimit, Budget } from "./limits.ts";
+import { BandwidthLimit, Budget, MemoryBudget } from "./limits.ts";
 import { makePlan, type Plan } from "./plan.ts";
 import { transferFile } from "./transfer-file.ts";
 
@@ -29,6 +29,8 @@ export interface SyncOptions {
   partSize: number;
   /** bytes of file data in memory at once */
   memoryBudget: number;
+  /** resident size the whole process should stay under (--max-memory) */
+  memoryLimit: number;
   bytesPerSecond: number;
   verifyRemote: boolean;
   dryRun: boolean;
@@ -120,7 +122,7 @@ export async function runSync(o: SyncOptions): Promise<SyncSummary> {
       journal,
       prefix: o.prefix,
       storageClass: o.storageClass,
-      memory: new Budget(o.memoryBudget),
+      memory: new MemoryBudget(o.memoryBudget, o.memoryLimit),
       buffers: new BufferPool(o.partSize, o.memoryBudget),
       requests: new Budget(o.concurrency),
       bandwidth: new BandwidthLimit(o.bytesPerSecond),

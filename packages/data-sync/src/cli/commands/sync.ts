@@ -70,6 +70,7 @@ export async function syncCommand(dataset: string, flags: SyncFlags): Promise<Ex
     concurrency: settings.concurrency,
     partSize: settings.partSize,
     memoryBudget: settings.memoryBudget,
+    memoryLimit: settings.maxMemory,
     bytesPerSecond: settings.bytesPerSecond,
     verifyRemote: Boolean(flags.verifyRemote),
     dryRun: Boolean(flags.dryRun),
