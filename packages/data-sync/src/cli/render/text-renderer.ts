@@ -39,7 +39,8 @@ export function textRenderer(opts: TextRendererOptions): Renderer {
   const draw = () => {
     if (!opts.tty) return;
     clear();
-    const cols = (out as NodeJS.WriteStream).columns ?? 100;
+    // A pseudo-terminal may report 0 columns: treat that as unknown, not as "cut everything".
+    const cols = (out as NodeJS.WriteStream).columns || 100;
     const lines = [statusLine(state)];
     for (const [key, f] of [...state.inFlight].slice(0, maxShown)) {
       const pct = f.size ? ((100 * f.sent) / f.size).toFixed(0).padStart(3) : "  -";
