@@ -18,34 +18,13 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import REPO_ROOT
+from .conftest import REPO_ROOT, spec_doc
 
 MODAL = Path(sys.executable).parent / "modal"
 CONNECT_FAILED = "Could not connect to the Modal server"
 
-SPEC = {
-    "preset": "smoke",
-    "gpu": "A100-80GB",
-    "timeout_s": 3600,
-    "cpu": 8,
-    "memory_mib": 32768,
-    "preemptible": True,
-    "wandb": False,
-    "limit_files": 50,
-    "trainer_source": "modal/tests/fixtures/trainer/src",
-    "git_sha": "0123abc",
-    "git_dirty": False,
-    "datasets": [
-        {
-            "name": "tuh",
-            "bucket": "my-eeg",
-            "prefix": "tuh/",
-            "endpoint_url": None,
-            "version": "e" * 64,
-            "mount": "/data/tuh",
-        }
-    ],
-}
+# The launcher's smoke spec, as the other tests build it.
+SPEC = spec_doc(Path("/data/tuh"), "e" * 64, cpu=8, memory_mib=32768)
 
 
 def run_modal(args: list[str], tmp_path: Path, spec: str | None, timeout: float = 30):

@@ -2,7 +2,7 @@
 import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { cleanup, newBucket, runCli, s3, tempDir } from "./support.ts";
+import { cleanup, newBucket, runCli, s3, targetArgs, tempDir } from "./support.ts";
 
 let src: string;
 let state: string;
@@ -16,18 +16,7 @@ beforeAll(async () => {
 });
 afterAll(() => cleanup(src, state));
 
-const base = (extra: string[]) => [
-  "tuh",
-  "--source",
-  src,
-  "--bucket",
-  bucket,
-  "--prefix",
-  "ds/",
-  "--state-dir",
-  state,
-  ...extra,
-];
+const base = (extra: string[]) => [...targetArgs("tuh", src, bucket, state), ...extra];
 
 /** One line on stderr, no stack trace. */
 function oneLine(stderr: string): string {

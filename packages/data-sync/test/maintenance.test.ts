@@ -18,6 +18,7 @@ import {
   runCli,
   s3,
   syncArgs,
+  targetArgs,
   tempDir,
 } from "./support.ts";
 
@@ -33,17 +34,7 @@ beforeAll(async () => {
     sizes: { minBytes: 64 * 1024, maxBytes: 12 * MiB },
   });
 });
-const target = (bucket: string, state: string) => [
-  "tuh",
-  "--source",
-  src,
-  "--bucket",
-  bucket,
-  "--prefix",
-  "ds/",
-  "--state-dir",
-  state,
-];
+const target = (bucket: string, state: string) => targetArgs("tuh", src, bucket, state);
 
 test("verify catches an object that went missing behind the journal's back; --verify-remote puts it back", async () => {
   const bucket = await newBucket();

@@ -118,12 +118,12 @@ export function runCli(
   });
 }
 
-export function syncArgs(
+/** The dataset, source, bucket, prefix ds/ and state folder every command of a test names. */
+export function targetArgs(
   dataset: string,
   source: string,
   bucket: string,
   stateDir: string,
-  extra: string[] = [],
 ): string[] {
   return [
     dataset,
@@ -135,9 +135,18 @@ export function syncArgs(
     "ds/",
     "--state-dir",
     stateDir,
-    "--json",
-    ...extra,
   ];
+}
+
+/** A sync with --json, as most tests run it. */
+export function syncArgs(
+  dataset: string,
+  source: string,
+  bucket: string,
+  stateDir: string,
+  extra: string[] = [],
+): string[] {
+  return [...targetArgs(dataset, source, bucket, stateDir), "--json", ...extra];
 }
 
 export function listFiles(root: string): string[] {
