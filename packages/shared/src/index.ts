@@ -37,6 +37,12 @@ export {
   MAX_TIMEOUT_S,
   PRESET_NAMES,
   type PresetName,
+  type TrainerPin,
+  trainerPinSchema,
 } from "./schemas/launch.ts";
-export { type TrainingConfig, trainingConfigSchema } from "./schemas/training.ts";
+export {
+  MIRRORED_TRAINER_COMMIT,
+  type TrainingConfig,
+  trainingConfigSchema,
+} from "./schemas/training.ts";
 export { formatBytes, parseByteSize } from "./units.ts";

@@ -4,46 +4,19 @@ import { sensitivityMetricName } from "../load/py-float.ts";
 import type { DeepPartial } from "../load/salvage.ts";
 import type { TrainingConfig } from "../schemas/training.ts";
 
-// mamba-ssm's causal-conv1d CUDA kernels only implement widths 2..4.
-const CUDA_CONV_KERNELS = { min: 2, max: 4 };
-const HIGHER_IS_BETTER = /^(sensitivity|specificity|auroc|taes|f1|precision|recall|accuracy)/;
+const HIGHER_IS_BETTER = /^(sensitivity|auroc|taes|pr_auc)/;
+// Validation metrics the pinned trainer computes each epoch, besides sensitivity_at_<rate>fa per
+// evaluation.fa_rates (eval/metrics.py evaluate_predictions, plus val_loss from train/loop.py).
+// evaluation.metrics is not consulted by the loop: "sensitivity" or "specificity" match nothing.
+const EPOCH_METRICS = ["taes", "auroc", "pr_auc", "ece", "val_loss"];
+// What the pinned trainer's loop does with data.split_policy (train/loop.py raises otherwise).
+const SPLIT_POLICIES = ["official_tusz", "custom"];
 
 const trimSlash = (p: string) => p.replace(/\/+$/, "");
 
+// The pinned trainer's own cross-field validators (schemas.py: bandpass, hysteresis, durations;
+// odd morphology kernels are in the zod schema), then checks of what it accepts but gets wrong.
 export function trainingRules(c: DeepPartial<TrainingConfig>, out: RuleSink): void {
-  const device = c.experiment?.device;
-
-  // Device and precision: AMP needs CUDA.
-  if (device === "cpu") {
-    if (c.training?.mixed_precision === true) {
-      out.error(
-        "training.mixed_precision",
-        "mixed precision needs a GPU but experiment.device is cpu",
-        "set mixed_precision: false",
-      );
-    }
-    if (c.resources?.mixed_precision === true) {
-      out.error(
-        "resources.mixed_precision",
-        "mixed precision needs a GPU but experiment.device is cpu",
-        "set mixed_precision: false",
-      );
-    }
-  }
-
-  const k = c.model?.mamba?.conv_kernel;
-  if (
-    k !== undefined &&
-    (device === "cuda" || device === "auto") &&
-    (k < CUDA_CONV_KERNELS.min || k > CUDA_CONV_KERNELS.max)
-  ) {
-    out.error(
-      "model.mamba.conv_kernel",
-      `the mamba CUDA kernels accept conv_kernel ${CUDA_CONV_KERNELS.min}..${CUDA_CONV_KERNELS.max}, got ${k} (experiment.device is ${device})`,
-      "use 4",
-    );
-  }
-
   const band = c.preprocessing?.bandpass;
   if (band && band.length === 2) {
     const [low, high] = band as [number, number];
@@ -73,42 +46,14 @@ export function trainingRules(c: DeepPartial<TrainingConfig>, out: RuleSink): vo
     );
   }
 
-  earlyStoppingMetric(c, out);
-
-  // Upstream's app rewrote experiment.cache_dir while the loop read data.cache_dir, so the
-  // cache landed on the container's ephemeral disk.
-  const dataCache = c.data?.cache_dir;
-  const expCache = c.experiment?.cache_dir;
-  if (
-    dataCache !== undefined &&
-    expCache !== undefined &&
-    trimSlash(dataCache) !== trimSlash(expCache)
-  ) {
-    out.error(
-      "experiment.cache_dir",
-      `differs from data.cache_dir (${dataCache}); the trainer writes and reads its window cache at data.cache_dir only`,
-      `set both to ${dataCache} or remove experiment.cache_dir`,
-    );
-  } else if (dataCache === undefined && expCache !== undefined) {
-    out.warn(
-      "experiment.cache_dir",
-      "the trainer's window cache uses data.cache_dir (default cache/data), not experiment.cache_dir",
-      `set data.cache_dir: ${expCache}`,
-    );
-  }
+  // --- Accepted by the trainer's schema, but fails or misbehaves once the GPU is paid for. ---
 
   const data = c.data;
-  if (data?.split_policy === "custom" && data.split_seed === undefined) {
-    out.warn(
-      "data.split_seed",
-      "split_policy custom without split_seed: the split depends on the trainer's default seed",
-      "set split_seed so reruns and resumed segments use the same split",
-    );
-  }
-  if (data?.split_policy === "official_tusz" && data.validation_split !== undefined) {
-    out.warn(
-      "data.validation_split",
-      "ignored with split_policy official_tusz (the dev split is used)",
+  if (data?.split_policy !== undefined && !SPLIT_POLICIES.includes(data.split_policy)) {
+    out.error(
+      "data.split_policy",
+      `the trainer's loop stops with "Unknown split_policy: ${data.split_policy}" after the GPU has started`,
+      didYouMean(data.split_policy, SPLIT_POLICIES) ?? `use ${SPLIT_POLICIES.join(" or ")}`,
     );
   }
   if (data?.split_policy === "official_tusz" && data.dataset === "chb_mit") {
@@ -118,33 +63,65 @@ export function trainingRules(c: DeepPartial<TrainingConfig>, out: RuleSink): vo
       "use split_policy: custom with a split_seed",
     );
   }
+  // train/loop.py passes persistent_workers and prefetch_factor only when num_workers > 0.
   if (data?.persistent_workers === true && data.num_workers === 0) {
-    out.error(
+    out.warn(
       "data.persistent_workers",
-      "PyTorch refuses persistent_workers with num_workers 0",
+      "ignored with num_workers 0 (the data loads in the training process)",
       "set num_workers > 0 or persistent_workers: false",
     );
   }
 
-  const m = c.model;
-  if (m?.architecture !== undefined) {
-    for (const old of ["encoder", "rescnn", "decoder"] as const) {
-      if (m[old] !== undefined) {
-        out.warn(
-          `model.${old}`,
-          `not used when model.architecture is set (${m.architecture})`,
-          `remove model.${old}`,
-        );
-      }
-    }
+  // models/detector.py asserts it when the model is built (after the data is loaded).
+  const edm = c.model?.graph?.edge_mamba_d_model;
+  if (typeof edm === "number" && edm % 8 !== 0) {
+    out.error(
+      "model.graph.edge_mamba_d_model",
+      `must be a multiple of 8 for the CUDA kernels (got ${edm}); the trainer asserts it when it builds the model`,
+      `use ${Math.max(8, Math.round(edm / 8) * 8)}`,
+    );
   }
-  if (
-    m?.architecture === "v3" &&
-    (m.graph === undefined || m.graph === null || m.graph.enabled !== true)
-  ) {
+  const g = c.model?.graph;
+  if (c.model !== undefined && (g === undefined || g === null || g.enabled !== true)) {
     out.warn(
       "model.graph",
-      "architecture v3 is the dual stream with the graph stage, but graph is not enabled",
+      "the v3 model runs without its graph stage (model.graph.enabled is not true)",
+      "upstream's configs/modal/train.yaml sets graph.enabled: true",
+    );
+  }
+
+  earlyStoppingMetric(c, out);
+
+  const t = c.training;
+  if (t?.gradient_accumulation_steps !== undefined && t.gradient_accumulation_steps !== 1) {
+    out.warn(
+      "training.gradient_accumulation_steps",
+      `the trainer's schema accepts ${t.gradient_accumulation_steps} but its training loop never reads it: every step updates the weights`,
+      "remove it (or set 1)",
+    );
+  }
+
+  // The loop prints a warning when they differ; the app rewrites both to one path anyway.
+  const dataCache = c.data?.cache_dir;
+  const expCache = c.experiment?.cache_dir;
+  if (
+    dataCache !== undefined &&
+    expCache !== undefined &&
+    trimSlash(dataCache) !== trimSlash(expCache)
+  ) {
+    out.warn(
+      "experiment.cache_dir",
+      `differs from data.cache_dir (${dataCache}); the trainer's window cache is data.cache_dir only`,
+      `set both to ${dataCache}`,
+    );
+  }
+
+  // The trainer ignores AMP on a CPU; a GPU preset with device cpu leaves the GPU idle.
+  if (c.experiment?.device === "cpu" && c.training?.mixed_precision === true) {
+    out.warn(
+      "training.mixed_precision",
+      "ignored: mixed precision needs CUDA but experiment.device is cpu",
+      "set mixed_precision: false",
     );
   }
 }
@@ -153,9 +130,9 @@ function earlyStoppingMetric(c: DeepPartial<TrainingConfig>, out: RuleSink): voi
   const es = c.training?.early_stopping;
   const metric = es?.metric;
   const ev = c.evaluation;
-  if (metric === undefined || !ev?.metrics || !ev.fa_rates) return;
+  if (metric === undefined || !ev?.fa_rates) return;
   const byRate = ev.fa_rates.map(sensitivityMetricName);
-  const produced = [...new Set([...ev.metrics, ...byRate])];
+  const produced = [...new Set([...EPOCH_METRICS, ...byRate])];
   if (!produced.includes(metric)) {
     // sensitivity_at_10fa: the rate is right but Python prints floats as 10.0.
     const m = /^sensitivity_at_(.+)fa$/.exec(metric);
@@ -167,7 +144,7 @@ function earlyStoppingMetric(c: DeepPartial<TrainingConfig>, out: RuleSink): voi
         : (didYouMean(metric, produced) ?? `one of ${produced.join(", ")}`);
     out.error(
       "training.early_stopping.metric",
-      `${metric} is not a metric the evaluation produces, so early stopping cannot track it (upstream this stopped a 100-epoch run after a few epochs)`,
+      `${metric} is not a metric the trainer computes per epoch: it reads as 0.0 every epoch, so best.pt is just the latest epoch and early stopping ends the run at epoch patience + 2`,
       hint,
     );
     return;

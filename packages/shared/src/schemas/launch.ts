@@ -38,9 +38,14 @@ export const launchPresetSchema = z.strictObject({
     .max(64)
     .describe("CPU cores (data loaders starve below ~24 for full runs)"),
   memory_mib: z.number().int().min(1024).describe("Memory in MiB"),
-  preemptible: z.boolean().describe("Allow preemption (cheaper; the run resumes from last.pt)"),
+  // Modal's `nonpreemptible=True` is not supported for GPU functions, and every preset has a GPU.
+  preemptible: z
+    .literal(true, {
+      error:
+        "must be true: Modal does not support nonpreemptible (preemptible: false) for GPU functions; preempted runs resume from last.pt",
+    })
+    .describe("Always true: Modal does not support non-preemptible GPU functions"),
   datasets: z.array(identifier).describe("Keys of configs/datasets.yaml to mount"),
-  trainer_source: repoRelativePath.describe("Folder holding the trainer's src/ package"),
   wandb: z.boolean().describe("Attach the W&B secret"),
   limit_files: z
     .number()
@@ -54,6 +59,24 @@ export const launchPresetSchema = z.strictObject({
     .describe("For the cost estimate; more than timeout_s means resumed segments"),
 });
 
+/** The trainer every preset runs, pinned in one place (docs/config-fields.md: updating the pin). */
+export const trainerPinSchema = z.strictObject({
+  repository: z
+    .string()
+    .regex(/^https:\/\/\S+[^/]$/, "expected an https:// git URL (no trailing /)")
+    .describe("Git URL of the trainer (Clarity-Digital-Twin/brain-go-brr-v2)"),
+  commit: z
+    .string()
+    .regex(
+      /^[0-9a-f]{40}$/,
+      "expected the full 40-character lower-case commit id (git rev-parse <tag>^{commit})",
+    )
+    .describe("The exact trainer commit runs use (a tag or branch can move)"),
+  checkout: repoRelativePath.describe(
+    "Folder of the trainer's git checkout (gitignored), holding its src/ package",
+  ),
+});
+
 export const launchConfigSchema = z.strictObject({
   app: z.strictObject({
     name: z.string().min(1),
@@ -62,6 +85,7 @@ export const launchConfigSchema = z.strictObject({
     data_volume: z.string().min(1),
     secrets: z.strictObject({ aws: z.string().min(1), wandb: z.string().min(1) }),
   }),
+  trainer: trainerPinSchema,
   presets: z.strictObject({
     smoke: launchPresetSchema,
     full: launchPresetSchema,
@@ -71,3 +95,4 @@ export const launchConfigSchema = z.strictObject({
 
 export type LaunchPreset = z.infer<typeof launchPresetSchema>;
 export type LaunchConfig = z.infer<typeof launchConfigSchema>;
+export type TrainerPin = z.infer<typeof trainerPinSchema>;

@@ -1,8 +1,17 @@
 // The training config the Brain-Go-Brr v2 trainer reads (`python -m src train <config.yaml>`).
-// Sections, ranges and defaults follow the trainer's own pydantic models (see
-// ../shared/reference/upstream-trainer.md); every section is strict, as upstream became after
-// unknown keys had silently disabled settings. Rules that span fields live in rules/training.ts.
+//
+// Mirrors the pydantic `Config` of the pinned trainer: Clarity-Digital-Twin/brain-go-brr-v2 at
+// commit 7504b397de24911f89b255efd468792d406dd2eb (v3.1.1, the pin in configs/launch.yaml),
+// file src/brain_brr/config/schemas.py. Same sections, keys, types, literals, bounds and
+// defaults; every section forbids unknown keys as its `StrictModel` (extra="forbid") does.
+// The validators pydantic runs across fields (bandpass, hysteresis, durations, odd kernels) are
+// in rules/training.ts with the project's own checks of what the trainer accepts but gets wrong.
+// When the pin moves, re-read that file and update this one (docs/config-fields.md, "Updating
+// the trainer pin"); the real `Config` also runs before every launch (trainer_schema_check.py).
 import { z } from "zod";
+
+/** The trainer commit this schema mirrors (kept equal to configs/launch.yaml by a test). */
+export const MIRRORED_TRAINER_COMMIT = "7504b397de24911f89b255efd468792d406dd2eb";
 
 const int = () => z.number().int();
 const unit = (max = 1) => z.number().min(0).max(max);
@@ -10,12 +19,11 @@ const odd = (s: z.ZodNumber) => s.refine((v) => v % 2 === 1, { message: "must be
 
 export const dataSchema = z.strictObject({
   dataset: z.enum(["tuh_eeg", "chb_mit"]).default("tuh_eeg"),
-  data_dir: z.string().min(1).default("data"),
+  data_dir: z.string().default("data").describe("Root with the EDF files (rewritten on Modal)"),
   cache_dir: z
     .string()
-    .min(1)
-    .optional()
-    .describe("Window cache; the training loop reads this one, not experiment.cache_dir"),
+    .default("cache/data")
+    .describe("Window cache the training loop reads and writes (rewritten on Modal)"),
   use_balanced_sampling: z.boolean().default(true),
   sampling_rate: z.literal(256).default(256),
   n_channels: z.literal(19).default(19),
@@ -25,10 +33,13 @@ export const dataSchema = z.strictObject({
   pin_memory: z.boolean().default(false),
   persistent_workers: z.boolean().default(false),
   prefetch_factor: int().min(2).default(2),
-  split_policy: z.enum(["official_tusz", "custom"]).default("official_tusz"),
-  /** Only used with split_policy custom. */
-  validation_split: unit(0.5).optional(),
-  split_seed: int().optional(),
+  // A plain `str` upstream; the loop raises on anything but these two (rules/training.ts).
+  split_policy: z
+    .string()
+    .default("official_tusz")
+    .describe("official_tusz (train/dev folders, patient-disjoint) or custom"),
+  validation_split: unit(0.5).default(0.2).describe("Only used with split_policy custom"),
+  split_seed: int().default(42).describe("Only used with split_policy custom"),
   max_samples: int().min(1).nullable().default(null),
   max_hours: z.number().positive().nullable().default(null),
 });
@@ -42,54 +53,25 @@ export const preprocessingSchema = z.strictObject({
   use_mne: z.boolean().default(true),
 });
 
-export const encoderSchema = z.strictObject({
-  stages: z.literal(4).default(4),
-  channels: z
-    .array(int().positive())
-    .refine((c) => c.join(",") === "64,128,256,512", {
-      message: "the trainer's U-Net needs [64, 128, 256, 512]",
-    })
-    .default([64, 128, 256, 512]),
-  kernel_size: int().min(3).max(9).default(5),
-  downsample_factor: z.literal(2).default(2),
-});
-
-export const rescnnSchema = z.strictObject({
-  n_blocks: z.literal(3).default(3),
-  kernel_sizes: z.array(odd(int().min(3).max(11))).default([3, 5, 7]),
-  dropout: unit(0.5).default(0.1),
-});
-
 export const mambaSchema = z.strictObject({
   n_layers: int().min(1).max(12).default(6),
   d_model: z.literal(512).default(512),
   d_state: z.literal(16).default(16),
-  // The schema range; the CUDA kernels accept only 2..4, checked against experiment.device.
-  conv_kernel: int().min(2).max(9).default(4).describe("The CUDA kernels accept 2..4"),
+  conv_kernel: int().min(2).max(4).default(4).describe("The CUDA kernels accept 2..4"),
   dropout: unit(0.5).default(0.1),
-});
-
-export const decoderSchema = z.strictObject({
-  stages: z.literal(4).default(4),
-  kernel_size: int().min(2).max(8).default(2),
 });
 
 export const tcnSchema = z.strictObject({
   num_layers: int().min(4).max(12).default(8),
-  channels: z.array(int().positive()).min(1).default([64, 128, 256, 512]),
   kernel_size: int().min(3).max(11).default(7),
   dropout: unit(0.5).default(0.15),
   causal: z.boolean().default(false),
-  stride_down: int().positive().default(16),
+  stride_down: int().default(16),
   use_cuda_optimizations: z.boolean().default(true),
 });
 
 export const graphSchema = z.strictObject({
   enabled: z.boolean().default(false),
-  similarity: z.enum(["cosine", "correlation"]).default("cosine"),
-  top_k: int().min(1).max(18).default(3),
-  threshold: z.number().min(0).default(1e-4),
-  temperature: z.number().positive().default(0.1),
   edge_features: z.enum(["cosine", "correlation"]).default("cosine"),
   edge_top_k: int().min(1).max(18).default(3),
   edge_threshold: z.number().min(0).default(1e-4),
@@ -98,8 +80,8 @@ export const graphSchema = z.strictObject({
   edge_mamba_d_model: int()
     .min(8)
     .max(64)
-    .refine((v) => v % 8 === 0, { message: "must be a multiple of 8" })
-    .default(16),
+    .default(16)
+    .describe("A multiple of 8 (the model asserts it when it is built)"),
   n_layers: int().min(1).max(4).default(2),
   dropout: unit(0.5).default(0.1),
   use_residual: z.boolean().default(true),
@@ -112,15 +94,11 @@ export const graphSchema = z.strictObject({
 
 export const modelSchema = z.strictObject({
   name: z.literal("seizure_detector").default("seizure_detector"),
-  // Original form: U-Net encoder, ResCNN, decoder around the Bi-Mamba stack.
-  encoder: encoderSchema.optional(),
-  rescnn: rescnnSchema.optional(),
-  decoder: decoderSchema.optional(),
+  // v3 only: the U-Net encoder/rescnn/decoder and the tcn-only architecture are gone upstream.
+  architecture: z.literal("v3").default("v3"),
+  tcn: tcnSchema.prefault({}),
   mamba: mambaSchema.prefault({}),
-  // Later form: `architecture` selects the TCN path (and v3's dual stream with `graph`).
-  architecture: z.enum(["tcn", "v3"]).optional(),
-  tcn: tcnSchema.optional(),
-  graph: graphSchema.nullable().optional(),
+  graph: graphSchema.nullable().default(null),
 });
 
 export const postprocessingSchema = z.strictObject({
@@ -159,8 +137,7 @@ export const postprocessingSchema = z.strictObject({
       stride: int().min(1).default(2560),
     })
     .prefault({}),
-  /** Deprecated upstream in favour of duration.min_duration_s. */
-  min_duration: z.number().min(1).optional(),
+  min_duration: z.number().min(1).default(3).describe("Deprecated: use duration.min_duration_s"),
 });
 
 export const trainingSectionSchema = z.strictObject({
@@ -174,7 +151,7 @@ export const trainingSectionSchema = z.strictObject({
     .min(1e-6)
     .max(1e-2)
     .default(3e-4)
-    .describe("Write 0.0003 or 3.0e-4: PyYAML reads 3e-4 as a string"),
+    .describe("Write 3.0e-5: PyYAML reads 3e-5 as a string (pydantic then converts it)"),
   weight_decay: unit(0.2).default(0.05),
   optimizer: z.enum(["adamw", "adam", "sgd"]).default("adamw"),
   resume: z.boolean().default(false),
@@ -191,23 +168,29 @@ export const trainingSectionSchema = z.strictObject({
       patience: int().min(1).max(50).default(5),
       metric: z
         .string()
-        .min(1)
-        .default("sensitivity_at_10.0fa")
+        .default("sensitivity_at_10fa")
         .describe(
-          "One of evaluation.metrics or sensitivity_at_<rate as float>fa, e.g. sensitivity_at_10.0fa",
+          "One of evaluation.metrics or sensitivity_at_<rate as a Python float>fa, e.g. sensitivity_at_10.0fa",
         ),
       mode: z.enum(["max", "min"]).default("max"),
     })
     .prefault({}),
-  gradient_accumulation_steps: int().min(1).default(1),
-  checkpoint_interval: int().min(1).optional(),
+  checkpoint_interval: int()
+    .min(0)
+    .max(100)
+    .default(1)
+    .describe("epoch_NNN.pt every N epochs (0 = none)"),
+  gradient_accumulation_steps: int()
+    .min(1)
+    .max(100)
+    .default(1)
+    .describe("Accepted by the schema but never read by the training loop"),
 });
 
 export const evaluationSchema = z.strictObject({
-  metrics: z.array(z.string().min(1)).default(["taes", "sensitivity", "specificity", "auroc"]),
+  metrics: z.array(z.string()).default(["taes", "sensitivity", "specificity", "auroc"]),
   fa_rates: z
-    .array(z.number().positive())
-    .min(1)
+    .array(z.number())
     .default([10, 5, 2.5, 1])
     .describe('False alarms per 24 h; read as floats, so 10 names "sensitivity_at_10.0fa"'),
   save_predictions: z.boolean().default(false),
@@ -215,25 +198,23 @@ export const evaluationSchema = z.strictObject({
 });
 
 export const experimentSchema = z.strictObject({
-  name: z.string().min(1).default("debug"),
+  name: z.string().default("debug"),
   description: z.string().default("default experiment"),
   seed: int().default(42),
   device: z.enum(["auto", "cuda", "cpu", "mps"]).default("auto"),
-  /** On Modal the app sets it to /results/<run name>. */
-  output_dir: z.string().min(1).default("results"),
+  output_dir: z.string().default("results").describe("On Modal: /results/<run name>"),
   cache_dir: z
     .string()
-    .min(1)
-    .optional()
-    .describe("Not the window cache (that is data.cache_dir); keep both equal if set"),
+    .default("cache")
+    .describe("Not the window cache (data.cache_dir); the loop warns when they differ"),
   log_level: z.enum(["DEBUG", "INFO", "WARNING", "ERROR"]).default("INFO"),
   save_model: z.boolean().default(false),
   save_best_only: z.boolean().default(true),
   wandb: z
     .strictObject({
       enabled: z.boolean().default(false),
-      project: z.string().min(1).default("seizure-detection"),
-      entity: z.string().min(1).nullable().default(null),
+      project: z.string().default("seizure-detection"),
+      entity: z.string().nullable().default(null),
       tags: z.array(z.string()).default([]),
     })
     .prefault({}),
@@ -248,8 +229,7 @@ export const loggingSchema = z.strictObject({
 export const resourcesSchema = z.strictObject({
   max_memory_gb: z.number().positive().nullable().default(null),
   distributed: z.boolean().default(false),
-  mixed_precision: z.boolean().optional(),
-  compile_model: z.boolean().default(false),
+  mixed_precision: z.boolean().default(true),
 });
 
 export const trainingConfigSchema = z.strictObject({
@@ -261,7 +241,7 @@ export const trainingConfigSchema = z.strictObject({
   evaluation: evaluationSchema.prefault({}),
   experiment: experimentSchema.prefault({}),
   logging: loggingSchema.prefault({}),
-  resources: resourcesSchema.nullable().optional(),
+  resources: resourcesSchema.nullable().default(null),
 });
 
 export type TrainingConfig = z.infer<typeof trainingConfigSchema>;
