@@ -76,7 +76,7 @@ def load_config_class(trainer: str | Path) -> type:
         raise SchemaLoadError(
             f"{path}: importing it failed ({e}); this needs pydantic (scripts/trainer-check-venv.sh)"
         ) from None
-    except Exception as e:
+    except Exception as e:  # noqa: BLE001 - the trainer's module may raise anything; one line
         raise SchemaLoadError(f"{path}: importing it failed ({type(e).__name__}: {e})") from None
     config = getattr(module, "Config", None)
     if not isinstance(config, type) or not hasattr(config, "model_validate"):

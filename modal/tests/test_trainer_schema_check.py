@@ -127,8 +127,10 @@ def test_a_forbidden_key_is_one_line_naming_file_and_key(
     )
     assert r.returncode == 1, r.stderr
     assert r.stdout.splitlines() == [
-        "configs/cfg.yaml: data.encoder: Extra inputs are not permitted "
-        "(the trainer's schema has no such key)",
+        (
+            "configs/cfg.yaml: data.encoder: Extra inputs are not permitted "
+            "(the trainer's schema has no such key)"
+        ),
         "configs/cfg.yaml: training.epochs: Input should be greater than or equal to 1",
     ]
 
@@ -212,6 +214,6 @@ def test_the_venv_pins_are_the_trainers_uv_lock_versions() -> None:
     lock = (TRAINER / "uv.lock").read_text(encoding="utf-8")
     locked = dict(re.findall(r'\[\[package\]\]\nname = "([^"]+)"\nversion = "([^"]+)"', lock))
     req = (REPO_ROOT / "scripts" / "trainer-check-requirements.txt").read_text(encoding="utf-8")
-    pins = dict(re.findall(r"^([A-Za-z0-9_.-]+)==(\S+)$", req, re.M))
+    pins = dict(re.findall(r"^([A-Za-z0-9_.-]+)==(\S+)$", req, re.MULTILINE))
     assert pins, "no pins in scripts/trainer-check-requirements.txt"
     assert {name: locked.get(name) for name in pins} == pins
