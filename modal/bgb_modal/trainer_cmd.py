@@ -13,6 +13,9 @@ from collections.abc import Mapping
 from . import versions
 
 LIMIT_ENV = "BGB_LIMIT_FILES"
+# Set with the file limit, as upstream does for smoke runs: without it a subset with no seizure
+# windows makes the trainer exit 1 (src/brain_brr/train/loop.py, "SMOKE TEST MODE").
+SMOKE_ENV = "BGB_SMOKE_TEST"
 
 
 def train_argv(config_path: str, *, resume: bool, python: str = "python") -> list[str]:
@@ -49,8 +52,10 @@ def trainer_env(
     env["BGB_DISABLE_TQDM"] = "1"
     if limit_files is None:
         env.pop(LIMIT_ENV, None)
+        env.pop(SMOKE_ENV, None)
     else:
         if isinstance(limit_files, bool) or not isinstance(limit_files, int) or limit_files < 1:
             raise ValueError(f"limit_files must be a positive integer, got {limit_files!r}")
         env[LIMIT_ENV] = str(limit_files)
+        env[SMOKE_ENV] = "1"
     return env
