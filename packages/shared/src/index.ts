@@ -16,6 +16,12 @@ export {
 export { type LoadResult, loadConfigFile } from "./load/load-config-file.ts";
 export { pyFloatRepr, sensitivityMetricName } from "./load/py-float.ts";
 export { type ValidateResult, validateFiles } from "./load/validate-files.ts";
+export {
+  type CiConfig,
+  ciConfigSchema,
+  type RemoteCacheConfig,
+  remoteCacheSchema,
+} from "./schemas/ci.ts";
 export { isoDate } from "./schemas/common.ts";
 export {
   type DatasetDef,

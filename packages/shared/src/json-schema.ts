@@ -6,6 +6,7 @@ const TITLES: Record<ConfigKind, string> = {
   datasets: "configs/datasets.yaml",
   launch: "configs/launch.yaml",
   gpus: "configs/gpus.yaml",
+  ci: "configs/ci.yaml",
 };
 
 /** Folder (relative to packages/shared) holding <kind>.schema.json for editors. */
