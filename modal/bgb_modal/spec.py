@@ -69,9 +69,16 @@ class LaunchSpec:
     preemptible: bool = True
     wandb: bool = False
     limit_files: int | None = None
+    # modal.Retries of `train`: each retry is one more attempt with a fresh timeout (the
+    # launcher derives it from the planned hours; function_plan.py caps it at Modal's 10).
+    train_retries: int = 2
     trainer_source: str = versions.DEFAULT_TRAINER_SOURCE
     git_sha: str | None = None
     git_dirty: bool = False
+    # The trainer checkout baked into the image: its commit (the preflight requires the one pinned
+    # in configs/launch.yaml) and whether its working tree had changes.
+    trainer_commit: str | None = None
+    trainer_dirty: bool = False
     datasets: tuple[DatasetSpec, ...] = field(default_factory=tuple)
     from_env: bool = False  # False when BGB_LAUNCH_SPEC was absent and defaults apply
 
@@ -92,9 +99,12 @@ class LaunchSpec:
             "preemptible": self.preemptible,
             "wandb": self.wandb,
             "limit_files": self.limit_files,
+            "train_retries": self.train_retries,
             "trainer_source": self.trainer_source,
             "git_sha": self.git_sha,
             "git_dirty": self.git_dirty,
+            "trainer_commit": self.trainer_commit,
+            "trainer_dirty": self.trainer_dirty,
             "datasets": [asdict(d) for d in self.datasets],
         }
         return json.dumps(doc, sort_keys=True)
@@ -109,9 +119,12 @@ _FIELDS = {
     "preemptible",
     "wandb",
     "limit_files",
+    "train_retries",
     "trainer_source",
     "git_sha",
     "git_dirty",
+    "trainer_commit",
+    "trainer_dirty",
     "datasets",
 }
 _DATASET_FIELDS = {"name", "bucket", "prefix", "endpoint_url", "version", "mount"}
@@ -213,7 +226,7 @@ def parse_spec(text: str | None) -> LaunchSpec:
         if not _is_int(mem) or not 128 <= mem <= 1_048_576:
             raise _fail("memory_mib", f"must be null or an integer 128..1048576 (got {mem!r})")
         kw["memory_mib"] = mem
-    for key in ("preemptible", "wandb", "git_dirty"):
+    for key in ("preemptible", "wandb", "git_dirty", "trainer_dirty"):
         if key in doc:
             if not isinstance(doc[key], bool):
                 raise _fail(key, f"must be true or false (got {doc[key]!r})")
@@ -223,12 +236,30 @@ def parse_spec(text: str | None) -> LaunchSpec:
         if not _is_int(lf) or lf < 1:
             raise _fail("limit_files", f"must be null or a positive integer (got {lf!r})")
         kw["limit_files"] = lf
+    if "train_retries" in doc:
+        tr = doc["train_retries"]
+        if not _is_int(tr) or not 0 <= tr <= 10:
+            raise _fail("train_retries", f"must be an integer 0..10, Modal's limit (got {tr!r})")
+        kw["train_retries"] = tr
     if "trainer_source" in doc:
         ts = doc["trainer_source"]
         p = PurePosixPath(ts) if isinstance(ts, str) else None
         if p is None or not ts or p.is_absolute() or ".." in p.parts:
             raise _fail("trainer_source", f"must be a path relative to the repo root (got {ts!r})")
         kw["trainer_source"] = ts
+    if kw.get("preemptible") is False:
+        # Modal's nonpreemptible=True is not supported for GPU functions, and every function
+        # this spec configures has a GPU.
+        raise _fail(
+            "preemptible",
+            f"false is not supported: Modal does not support nonpreemptible GPU functions "
+            f"(gpu {kw.get('gpu', versions.DEFAULT_GPU)}); preempted runs resume from last.pt",
+        )
+    if doc.get("trainer_commit") is not None:
+        tc = doc["trainer_commit"]
+        if not isinstance(tc, str) or not re.match(r"^[0-9a-f]{40}$", tc):
+            raise _fail("trainer_commit", f"must be null or 40 lowercase hex (got {tc!r})")
+        kw["trainer_commit"] = tc
     if doc.get("git_sha") is not None:
         sha = doc["git_sha"]
         if not isinstance(sha, str) or not re.match(r"^[0-9a-f]{7,40}$", sha):

@@ -37,7 +37,7 @@ FULL_SPEC = {
     "timeout_s": 43200,
     "cpu": 24,
     "memory_mib": 98304,
-    "preemptible": False,
+    "preemptible": True,  # false is refused: Modal has no nonpreemptible GPU functions
     "wandb": True,
     "limit_files": None,
     "trainer_source": "modal/tests/fixtures/trainer/src",
@@ -86,7 +86,7 @@ def test_functions_follow_the_launch_spec(monkeypatch):
     app = load_app(monkeypatch, FULL_SPEC)
     train = function_spec(app.train)
     assert train.gpus == "H100" and train.cpu == 24 and train.memory == 98304
-    assert train.scheduler_placement.nonpreemptible is True
+    assert train.scheduler_placement is None  # preemptible: no nonpreemptible placement
     assert function_options(app.train)["timeout"] == 43200
     assert set(train.volumes) == {"/results", "/staged", "/data/tuh", "/data/chbmit"}
 

@@ -22,6 +22,8 @@ def doc(**over):
         "trainer_source": "vendor/brain-go-brr-v2/src",
         "git_sha": "0123abc",
         "git_dirty": False,
+        "trainer_commit": "7504b397de24911f89b255efd468792d406dd2eb",
+        "trainer_dirty": True,
         "datasets": [
             {
                 "name": "tuh",
@@ -47,6 +49,7 @@ def test_contract_example_parses_and_round_trips():
     s = parse_spec(doc())
     assert s.cpu == 24.0 and s.memory_mib == 98304 and s.preemptible and s.limit_files is None
     assert s.datasets[0].mount == "/data/tuh" and s.datasets[0].prefix == "tuh/"
+    assert (s.trainer_commit, s.trainer_dirty) == ("7504b397de24911f89b255efd468792d406dd2eb", True)
     assert parse_spec(s.to_json()) == s
 
 
@@ -61,6 +64,8 @@ def test_contract_example_parses_and_round_trips():
         (doc(limit_files=0), "limit_files:"),
         (doc(preemptible="yes"), "preemptible:"),
         (doc(trainer_source="../src"), "trainer_source:"),
+        (doc(trainer_commit="7504b39"), "trainer_commit: must be null or 40 lowercase hex"),
+        (doc(trainer_dirty="no"), "trainer_dirty:"),
         (doc(gpuu="T4"), "unknown key(s) gpuu"),
         (doc(datasets=[{"name": "tuh"}]), "datasets[0]: missing key(s)"),
     ],
@@ -126,3 +131,16 @@ def test_pick_dataset_by_config_name():
         pick_dataset(two, None)
     with pytest.raises(SpecError, match="no dataset"):
         pick_dataset(LaunchSpec(), "tuh_eeg")
+
+
+def test_preemptible_false_is_refused_because_modal_has_no_nonpreemptible_gpu_functions():
+    with pytest.raises(SpecError) as e:
+        parse_spec(doc(preemptible=False, gpu="H100"))
+    assert str(e.value) == (
+        "preemptible: false is not supported: Modal does not support nonpreemptible GPU "
+        "functions (gpu H100); preempted runs resume from last.pt"
+    )
+    # Absent means the default, preemptible.
+    d = json.loads(doc())
+    del d["preemptible"]
+    assert parse_spec(json.dumps(d)).preemptible is True
