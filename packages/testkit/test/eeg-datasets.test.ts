@@ -126,6 +126,31 @@ describe("TUSZ-shaped tree", () => {
     }
   });
 
+  test("the recordings list says what was written: header durations, label seizure rows", async () => {
+    const edfs = a.files.filter((f) => f.path.endsWith(".edf")).map((f) => f.path);
+    expect(a.recordings.map((r) => r.edf)).toEqual(edfs);
+    expect(a.recordings.some((r) => r.seizures.length > 0)).toBe(true);
+    expect(a.recordings.some((r) => r.seizures.length === 0)).toBe(true);
+    for (const r of a.recordings) {
+      const [, split, patient, session, montage] = r.edf.split("/");
+      expect([r.split, r.patient, r.session, r.montage]).toEqual([
+        split,
+        patient,
+        session,
+        montage,
+      ]);
+      const h = await readEdfHeader(join(a.root, r.edf));
+      expect(r.durationSeconds).toBe(h.records * h.recordSeconds);
+      expect(r.channels).toEqual(h.signals.map((x) => x.label));
+      const rows = (await readFile(join(a.root, r.labels), "utf8"))
+        .split("\n")
+        .map((l) => l.split(","))
+        .filter((c) => c.length === 5 && c[3] !== "bckg" && c[3] !== "label");
+      const written = new Set(rows.map((c) => `${Number(c[1])}-${Number(c[2])}`));
+      expect([...written]).toEqual(r.seizures.map((x) => `${x.start}-${x.stop}`));
+    }
+  });
+
   test("refuses a non-empty output directory unless replace", async () => {
     const root = join(base, "occupied");
     await mkdir(root, { recursive: true });
@@ -193,6 +218,19 @@ describe("CHB-MIT-shaped tree", () => {
         expect(starts).toHaveLength(n);
         for (const [i, st] of starts.entries()) expect(st).toBeLessThan(ends[i] as number);
       }
+    }
+  });
+
+  test("the recordings list matches the summary files' seizure times", async () => {
+    expect(s.recordings).toHaveLength(9);
+    for (const r of s.recordings) {
+      const text = await readFile(join(s.root, r.labels), "utf8");
+      const name = r.edf.split("/")[1] as string;
+      const block = text.split("\n\n").find((b) => b.startsWith(`File Name: ${name}\n`)) ?? "";
+      const starts = [...block.matchAll(/Start Time: (\d+) seconds/g)].map((m) => Number(m[1]));
+      const stops = [...block.matchAll(/End Time: (\d+) seconds/g)].map((m) => Number(m[1]));
+      expect(r.seizures).toEqual(starts.map((start, i) => ({ start, stop: stops[i] })));
+      expect(r.patient).toBe(r.edf.split("/")[0]);
     }
   });
 

@@ -5,7 +5,7 @@ import { edfDateTime, recordsForSize } from "./edf.ts";
 import { type EegDatasetOptions, pad, positiveInt, resolveLabels, spread } from "./options.ts";
 import { type Rng, rngFor, seedFrom } from "./prng.ts";
 import { drawSizes } from "./sizes.ts";
-import { type DatasetSummary, TreeWriter } from "./tree-writer.ts";
+import { type DatasetSummary, type GeneratedRecording, TreeWriter } from "./tree-writer.ts";
 
 export type ChbmitCounts = { all: number };
 export type ChbmitOptions = EegDatasetOptions;
@@ -40,6 +40,7 @@ export async function generateChbmit(opts: ChbmitOptions): Promise<DatasetSummar
   const out = await TreeWriter.open(opts.root, { replace: opts.replace ?? false, sha256: true });
   const records: string[] = [];
   const withSeizures: string[] = [];
+  const recordings: GeneratedRecording[] = [];
   let fileIndex = 0;
   for (let p = 1; p <= patients; p++) {
     const patient = `chb${pad(p, 2)}`;
@@ -78,6 +79,18 @@ export async function generateChbmit(opts: ChbmitOptions): Promise<DatasetSummar
         records: n,
       });
       records.push(path);
+      recordings.push({
+        edf: path,
+        labels: `${patient}/${patient}-summary.txt`,
+        split: "all",
+        patient,
+        session: null,
+        montage: null,
+        durationSeconds: duration,
+        sampleRate,
+        channels: labels,
+        seizures: seizures.map((s) => ({ start: s.start, stop: s.end })),
+      });
       if (seizures.length > 0) {
         withSeizures.push(path);
         await out.text(`${path}.seizures`, seizureAnnotations(seizures, sampleRate));
@@ -91,7 +104,7 @@ export async function generateChbmit(opts: ChbmitOptions): Promise<DatasetSummar
   await out.text("RECORDS-WITH-SEIZURES", `${withSeizures.join("\n")}\n`);
   const sums = out.summary(null).files.map((f) => `${f.sha256}  ${f.path}\n`);
   await out.text("SHA256SUMS.txt", sums.join(""));
-  return out.summary({ all: records.length });
+  return out.summary({ all: records.length }, recordings);
 }
 
 function drawSeizures(duration: number, wanted: boolean, rng: Rng): Seizure[] {

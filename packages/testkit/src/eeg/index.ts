@@ -19,7 +19,7 @@ export {
 } from "./edf.ts";
 export type { EegDatasetOptions } from "./options.ts";
 export { formatBytes, parseSize, type SizeSpec } from "./sizes.ts";
-export type { DatasetSummary, GeneratedFile } from "./tree-writer.ts";
+export type { DatasetSummary, GeneratedFile, GeneratedRecording } from "./tree-writer.ts";
 export {
   generateTusz,
   TUSZ_MONTAGES,

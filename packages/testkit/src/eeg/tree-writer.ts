@@ -13,12 +13,34 @@ export interface GeneratedFile {
   sha256?: string;
 }
 
+/** What the generator wrote for one EDF: the truth a dataset report is checked against. */
+export interface GeneratedRecording {
+  /** EDF path, relative to the root. */
+  edf: string;
+  /** The label file describing it (TUSZ: the .csv beside it; CHB-MIT: the patient's summary). */
+  labels: string;
+  /** TUSZ train/dev/eval; CHB-MIT "all". */
+  split: string;
+  patient: string;
+  /** TUSZ session folder (sNNN_YYYY); null for CHB-MIT. */
+  session: string | null;
+  /** TUSZ montage folder; null for CHB-MIT. */
+  montage: string | null;
+  durationSeconds: number;
+  sampleRate: number;
+  channels: readonly string[];
+  /** Seizure intervals in seconds from the start of the recording, in time order. */
+  seizures: { start: number; stop: number }[];
+}
+
 export interface DatasetSummary<Counts> {
   root: string;
   /** Every file written, sorted by path. */
   files: GeneratedFile[];
   bytesTotal: number;
   counts: Counts;
+  /** One entry per EDF written, sorted by EDF path. */
+  recordings: GeneratedRecording[];
 }
 
 export class TreeWriter {
@@ -69,10 +91,12 @@ export class TreeWriter {
     return this.files;
   }
 
-  summary<C>(counts: C): DatasetSummary<C> {
-    const files = [...this.files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  summary<C>(counts: C, recordings: readonly GeneratedRecording[] = []): DatasetSummary<C> {
+    const byPath = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+    const files = [...this.files].sort((a, b) => byPath(a.path, b.path));
     const bytesTotal = files.reduce((sum, f) => sum + f.size, 0);
-    return { root: this.root, files, bytesTotal, counts };
+    const sorted = [...recordings].sort((a, b) => byPath(a.edf, b.edf));
+    return { root: this.root, files, bytesTotal, counts, recordings: sorted };
   }
 
   private async prepare(path: string): Promise<string> {

@@ -4,7 +4,7 @@ import { edfDateTime, recordsForSize } from "./edf.ts";
 import { type EegDatasetOptions, pad, positiveInt, resolveLabels, spread } from "./options.ts";
 import { type Rng, rngFor, seedFrom, shuffled } from "./prng.ts";
 import { drawSizes } from "./sizes.ts";
-import { type DatasetSummary, TreeWriter } from "./tree-writer.ts";
+import { type DatasetSummary, type GeneratedRecording, TreeWriter } from "./tree-writer.ts";
 
 export type TuszSplit = "train" | "dev" | "eval";
 export type TuszCounts = Record<TuszSplit, number>;
@@ -53,6 +53,7 @@ export async function generateTusz(opts: TuszOptions): Promise<DatasetSummary<Tu
 
   const out = await TreeWriter.open(opts.root, { replace: opts.replace ?? false });
   const counts: TuszCounts = { train: 0, dev: 0, eval: 0 };
+  const recordings: GeneratedRecording[] = [];
   let fileIndex = 0;
   for (const [p, patient] of ids.entries()) {
     const splitName = splitOf.get(patient) ?? "train";
@@ -88,12 +89,26 @@ export async function generateTusz(opts: TuszOptions): Promise<DatasetSummary<Tu
           recordSeconds,
           records,
         });
-        await out.text(`${dir}/${stem}.csv`, labelCsv(stem, records * recordSeconds, fr));
+        const duration = records * recordSeconds;
+        const csv = labelCsv(stem, duration, fr);
+        await out.text(`${dir}/${stem}.csv`, csv.text);
         counts[splitName]++;
+        recordings.push({
+          edf: `${dir}/${stem}.edf`,
+          labels: `${dir}/${stem}.csv`,
+          split: splitName,
+          patient,
+          session: `${session}_${year}`,
+          montage,
+          durationSeconds: duration,
+          sampleRate,
+          channels: labels,
+          seizures: csv.seizures,
+        });
       }
     }
   }
-  return out.summary(counts);
+  return out.summary(counts, recordings);
 }
 
 /** Ids like TUH's `aaaaadkb`: eight lowercase letters, unique within the dataset. */
@@ -109,7 +124,11 @@ function patientIds(n: number, rng: Rng): string[] {
 }
 
 /** TUSZ v2 `csv` label file: per TCP channel, bckg around at most one seizure interval. */
-function labelCsv(stem: string, duration: number, rng: Rng): string {
+function labelCsv(
+  stem: string,
+  duration: number,
+  rng: Rng,
+): { text: string; seizures: { start: number; stop: number }[] } {
   const f = (x: number) => x.toFixed(4);
   const lines = [
     "# version = csv_v1.0.0",
@@ -134,5 +153,7 @@ function labelCsv(stem: string, duration: number, rng: Rng): string {
     lines.push(`${ch},${f(start)},${f(stop)},${label},1.0000`);
     if (stop < duration) lines.push(`${ch},${f(stop)},${f(duration)},bckg,1.0000`);
   }
-  return `${lines.join("\n")}\n`;
+  // The interval as written (4 decimals), the way a reader of the file sees it.
+  const seizures = seizure ? [{ start: Number(f(start)), stop: Number(f(stop)) }] : [];
+  return { text: `${lines.join("\n")}\n`, seizures };
 }
