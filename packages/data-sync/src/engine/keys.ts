@@ -39,3 +39,41 @@ export function checkPrefix(prefix: string): string | undefined {
   }
   return undefined;
 }
+
+/** Shows a name with its non-ASCII characters escaped: NFC and NFD forms look the same when printed. */
+function visible(name: string): string {
+  return JSON.stringify(name).replace(
+    /[^\x20-\x7e]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+}
+
+/**
+ * Source names that map to one key (e.g. NFC and NFD spellings side by side on ext4) would
+ * overwrite each other and list the key twice in the manifest. Each such key is failed as a
+ * whole, with every name that claims it; the other entries go on.
+ */
+export function splitKeyCollisions<T extends { relPath: string; sourcePath?: string }>(
+  entries: readonly T[],
+): { unique: T[]; collisions: { relPath: string; message: string }[] } {
+  const byKey = new Map<string, T[]>();
+  for (const e of entries) {
+    const list = byKey.get(e.relPath);
+    if (list) list.push(e);
+    else byKey.set(e.relPath, [e]);
+  }
+  const unique: T[] = [];
+  const collisions: { relPath: string; message: string }[] = [];
+  for (const [relPath, list] of byKey) {
+    if (list.length === 1) {
+      unique.push(list[0] as T);
+      continue;
+    }
+    const names = list.map((e) => visible(e.sourcePath ?? e.relPath)).join(", ");
+    collisions.push({
+      relPath,
+      message: `${list.length} source files map to this key (${names} differ only in Unicode normalization); rename one of them so each file has its own key`,
+    });
+  }
+  return { unique, collisions };
+}

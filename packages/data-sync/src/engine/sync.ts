@@ -12,6 +12,7 @@ import type { EmitFn } from "./events.ts";
 import { cleanupLeftovers } from "./gc.ts";
 import { sha256b64 } from "./hashing.ts";
 import { type OpenJournal, openJournal, readJournal } from "./journal/journal.ts";
+import { splitKeyCollisions } from "./keys.ts";
 import { BandwidthLimit, Budget, MemoryBudget } from "./limits.ts";
 import { makePlan, type Plan } from "./plan.ts";
 import { transferFile } from "./transfer-file.ts";
@@ -61,7 +62,9 @@ function errorText(err: unknown): string {
 }
 
 export async function runSync(o: SyncOptions): Promise<SyncSummary> {
-  const listing = await o.source.list(o.filter);
+  const listed = await o.source.list(o.filter);
+  const { unique, collisions } = splitKeyCollisions(listed.entries);
+  const listing = { entries: unique, problems: [...listed.problems, ...collisions] };
   const failures: Failure[] = listing.problems.map((p) => ({ key: p.relPath, error: p.message }));
   for (const f of failures) o.emit({ event: "file_failed", key: f.key, error: f.error });
   if (listing.entries.length === 0 && failures.length === 0) {
@@ -255,6 +258,10 @@ async function writeManifest(
   keys: string[],
 ): Promise<string | undefined> {
   const files = [];
+  if (new Set(keys).size !== keys.length) {
+    // splitKeyCollisions runs first; this is the last line of defence for the GPU side.
+    throw new Error("refusing to write a manifest with a key listed twice");
+  }
   for (const key of keys) {
     const d = journal.state.done.get(key);
     if (!d) return undefined; // not complete: no manifest

@@ -140,20 +140,26 @@ export async function httpSource(
 
   async function list(filter: (rel: string) => boolean): Promise<SourceListing> {
     const problems: SourceProblem[] = [...parsed.problems];
-    const wanted: { rel: string; sha?: string }[] = [];
+    const wanted: { rel: string; raw: string; sha?: string }[] = [];
     for (const [raw, sha] of [...parsed.sums, [sumsName, undefined] as const]) {
       if (!filter(raw)) continue;
       const key = checkRelPath(raw, "");
       if (!key.ok) problems.push({ relPath: raw, message: `refused: ${key.why}` });
-      else wanted.push({ rel: key.rel, ...(sha ? { sha } : {}) });
+      else wanted.push({ rel: key.rel, raw, ...(sha ? { sha } : {}) });
     }
     const limit = pLimit(opts.concurrency ?? 16);
     const results = await Promise.all(
       wanted.map((w) =>
         limit(async (): Promise<SourceEntry | undefined> => {
           try {
-            const id = await head(w.rel, w.sha);
-            return { relPath: w.rel, ...id, ...(w.sha ? { expectedSha256: w.sha } : {}) };
+            // Requests use the listed name; the key is its normalised form.
+            const id = await head(w.raw, w.sha);
+            return {
+              relPath: w.rel,
+              ...(w.raw !== w.rel ? { sourcePath: w.raw } : {}),
+              ...id,
+              ...(w.sha ? { expectedSha256: w.sha } : {}),
+            };
           } catch (err) {
             problems.push({ relPath: w.rel, message: `cannot read (${(err as Error).message})` });
             return undefined;
@@ -169,7 +175,8 @@ export async function httpSource(
   }
 
   async function open(entry: SourceEntry): Promise<OpenedFile> {
-    const target = urlOf(entry.relPath);
+    const name = entry.sourcePath ?? entry.relPath;
+    const target = urlOf(name);
     return {
       async read(start, end) {
         if (end <= start) return Buffer.alloc(0);
@@ -218,7 +225,7 @@ export async function httpSource(
         );
       },
       // Re-HEAD: a file replaced upstream mid-upload shows a new ETag/Last-Modified/size.
-      identity: () => head(entry.relPath, entry.expectedSha256),
+      identity: () => head(name, entry.expectedSha256),
       close: async () => {},
     };
   }

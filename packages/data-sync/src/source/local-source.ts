@@ -85,7 +85,11 @@ export async function localSource(root: string): Promise<Source> {
         try {
           const st = await fsp.stat(abs, { bigint: true });
           await fsp.access(abs, constants.R_OK);
-          out.entries.push({ relPath: key.rel, ...identityOf(st) });
+          out.entries.push({
+            relPath: key.rel,
+            ...(key.rel !== rel ? { sourcePath: rel } : {}),
+            ...identityOf(st),
+          });
         } catch (err) {
           out.problems.push({
             relPath: rel,
@@ -99,9 +103,11 @@ export async function localSource(root: string): Promise<Source> {
   }
 
   async function open(entry: SourceEntry): Promise<OpenedFile> {
-    const abs = join(realRoot, ...entry.relPath.split("/"));
+    // The name the walk found, not one rebuilt from the normalised key (NFD names exist).
+    const name = entry.sourcePath ?? entry.relPath;
+    const abs = join(realRoot, ...name.split("/"));
     if (!inside(abs) || relative(realRoot, abs).startsWith("..")) {
-      throw new FatalError(`refused: ${entry.relPath} escapes the source`);
+      throw new FatalError(`refused: ${name} escapes the source`);
     }
     const fh = await fsp.open(abs, "r");
     return {

@@ -4,6 +4,11 @@ import type { FileIdentity } from "../engine/journal/records.ts";
 export interface SourceEntry extends FileIdentity {
   /** key relative to the prefix: normalised, "/"-separated, never escaping */
   relPath: string;
+  /**
+   * The source's own name for it when that differs from relPath (e.g. an NFD file name whose key
+   * is NFC): open() reads this one, so the bytes are those of the file the listing found.
+   */
+  sourcePath?: string;
   /** the publisher's SHA-256 (hex), when the source lists one: content that differs fails the file */
   expectedSha256?: string;
 }

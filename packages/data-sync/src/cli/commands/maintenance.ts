@@ -2,6 +2,7 @@
 import { EXIT, type ExitCode, FatalError } from "../../engine/errors.ts";
 import { runGc } from "../../engine/gc.ts";
 import { openJournal, readJournal } from "../../engine/journal/journal.ts";
+import { splitKeyCollisions } from "../../engine/keys.ts";
 import { makePlan } from "../../engine/plan.ts";
 import { verifyBucket } from "../../engine/verify.ts";
 import { StoreError } from "../../storage/store.ts";
@@ -35,7 +36,9 @@ export async function statusCommand(dataset: string, flags: Flags): Promise<Exit
   const t = resolveTarget(dataset, flags);
   const s = transferSettings(flags);
   const { state, damaged } = readJournal(t.journalPath);
-  const listing = await (await makeSource(t)).list(t.filter);
+  const listed = await (await makeSource(t)).list(t.filter);
+  const { unique, collisions } = splitKeyCollisions(listed.entries);
+  const listing = { entries: unique, problems: [...listed.problems, ...collisions] };
   const plan = makePlan(listing.entries, state, {
     partSize: s.partSize,
     trustJournal: damaged === 0,
