@@ -12,6 +12,8 @@ from . import versions as v
 from .spec import DatasetSpec, LaunchSpec
 
 ACTIONS = ("train", "evaluate", "check", "stage")
+# Modal rejects a retry policy with more than 10 retries; modal 1.6.4's client does not check it.
+MAX_RETRIES = 10
 
 
 @dataclass(frozen=True)
@@ -38,7 +40,9 @@ def function_plan(spec: LaunchSpec) -> dict[str, FunctionOptions]:
             cpu=spec.cpu,
             memory=spec.memory_mib,
             nonpreemptible=nonpreemptible,
-            retries=v.PREEMPTION_RETRIES,
+            # Each retry is one more attempt with a fresh timeout ("Timeouts" guide): the
+            # runner raises at the end of an attempt that used its time, and resumes.
+            retries=min(MAX_RETRIES, spec.train_retries),
             volumes=volumes,
             buckets=buckets,
             # W&B only when asked: a missing optional secret must never break a launch.

@@ -8,7 +8,17 @@ import os
 from pathlib import Path
 from typing import Any
 
-EXIT_STATUSES = ("running", "succeeded", "failed", "preempted")
+EXIT_STATUSES = ("running", "succeeded", "failed", "preempted", "cancelled")
+# Why an attempt (one execution of the Modal function on one input) ended.
+ATTEMPT_OUTCOMES = (
+    "running",  # not ended yet, or the container died before the runner could say
+    "completed",  # the trainer finished
+    "failed",  # the trainer exited non-zero, or the attempt was refused
+    "timeout",  # stopped before the function timeout; Modal's retry policy starts the next
+    "preempted",  # SIGINT from Modal; Modal restarts the input
+    "cancelled",  # the input was cancelled (InputCancellation)
+    "lost",  # found still `running` by a later attempt: the container died unrecorded
+)
 REQUIRED_KEYS = (
     "run",
     "action",
@@ -23,7 +33,7 @@ REQUIRED_KEYS = (
     "ended_at",
     "exit_status",
     "exit_code",
-    "segment",
+    "attempt",
 )
 
 
@@ -42,7 +52,6 @@ def new_record(
     git_sha: str | None,
     git_dirty: bool,
     gpu: str | None,
-    segment: int = 1,
 ) -> dict[str, Any]:
     return {
         "run": run,
@@ -58,8 +67,8 @@ def new_record(
         "ended_at": None,
         "exit_status": "running",
         "exit_code": None,
-        "segment": segment,
-        # Extensions (contracts.md section 3): one entry per segment attempt.
+        "attempt": 1,  # the current (or last) attempt, counted over the whole run
+        # Extensions (contracts.md section 3): one entry per attempt.
         "attempts": [],
         "message": None,
     }

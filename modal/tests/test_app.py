@@ -40,6 +40,7 @@ FULL_SPEC = {
     "preemptible": True,  # false is refused: Modal has no nonpreemptible GPU functions
     "wandb": True,
     "limit_files": None,
+    "train_retries": 7,
     "trainer_source": "modal/tests/fixtures/trainer/src",
     "git_sha": "0123abc",
     "git_dirty": True,
@@ -79,7 +80,8 @@ def test_defaults_without_a_launch_spec(monkeypatch):
     assert "brain-go-brr-results" in object_rep(spec.volumes["/results"])
     assert "brain-go-brr-data" in object_rep(spec.volumes["/staged"])
     assert not any("wandb-secret" in r for r in secret_reps(app.train))
-    assert function_options(app.train)["retries"] == 5  # preemption retries resume from last.pt
+    # each retry is one more attempt with a fresh timeout; the default spares two
+    assert function_options(app.train)["retries"] == 2
 
 
 def test_functions_follow_the_launch_spec(monkeypatch):
@@ -88,6 +90,8 @@ def test_functions_follow_the_launch_spec(monkeypatch):
     assert train.gpus == "H100" and train.cpu == 24 and train.memory == 98304
     assert train.scheduler_placement is None  # preemptible: no nonpreemptible placement
     assert function_options(app.train)["timeout"] == 43200
+    # the launcher's planned attempts: 1 + 7 retries, each with its own 12 h timeout
+    assert function_options(app.train)["retries"] == 7
     assert set(train.volumes) == {"/results", "/staged", "/data/tuh", "/data/chbmit"}
 
     tuh, chb = train.volumes["/data/tuh"], train.volumes["/data/chbmit"]
@@ -117,6 +121,8 @@ def test_wandb_secret_only_when_asked(monkeypatch):
 
 
 def test_a_malformed_spec_fails_the_import_with_one_line(monkeypatch):
+    with pytest.raises(SystemExit, match=r"train_retries: must be an integer 0\.\.10"):
+        load_app(monkeypatch, {**FULL_SPEC, "train_retries": 11})  # Modal's limit is 10
     with pytest.raises(SystemExit) as e:
         load_app(monkeypatch, {**FULL_SPEC, "timeout_s": 100000})
     msg = str(e.value)
