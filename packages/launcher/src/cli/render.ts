@@ -2,7 +2,7 @@
 import type { LaunchOutcome } from "../operations/launch-run.ts";
 import type { ListedRun } from "../operations/list-runs.ts";
 import type { LaunchPlan } from "../operations/plan-launch.ts";
-import type { RunStatusReport } from "../operations/run-status.ts";
+import type { RunJson, RunStatusReport } from "../operations/run-status.ts";
 import { describeEstimate } from "../plan/cost.ts";
 import type { CheckResult } from "../preflight/types.ts";
 
@@ -29,7 +29,7 @@ export function renderPlan(plan: LaunchPlan): string[] {
     `${r.preset}: ${r.action} as run ${r.run}${r.resume ? " (resumed)" : ""}`,
     `  config   ${r.config}`,
     `  gpu      ${r.gpu}, ${r.cpu} CPU, ${r.memoryMib} MiB, timeout ${r.timeoutS} s, ${r.preemptible ? "preemptible" : "non-preemptible"}`,
-    `  estimate ${plan.estimate ? describeEstimate(plan.estimate) : "unknown (GPU has no price)"}${plan.segments > 1 ? `, ${plan.segments} segments` : ""}`,
+    `  estimate ${plan.estimate ? describeEstimate(plan.estimate) : "unknown (GPU has no price)"}${r.action === "train" ? `, ${plan.segments} attempt${plan.segments > 1 ? "s" : ""} of at most ${r.timeoutS} s needed, up to ${plan.maxAttempts} allowed (retries for time and preemptions)` : ""}`,
     `  command  ${showArgv(plan.argv)}`,
     `  env      ${[...plan.env.set, ...plan.env.inherited].join(", ")}${plan.env.removed.length ? ` (not passed on: ${plan.env.removed.join(", ")})` : ""}`,
     "preflight:",
@@ -75,6 +75,29 @@ export function renderRunList(runs: readonly ListedRun[], remote: boolean): stri
   );
 }
 
+/** run.json's status, the run's best checkpoint and one line per attempt (started, ended, why,
+ * epoch reached). */
+export function renderRunJson(j: RunJson): string[] {
+  const attempts = Array.isArray(j.attempts) ? j.attempts : [];
+  const best = j.best && typeof j.best === "object" ? j.best : null;
+  const lines = [
+    `  run.json ${j.exit_status ?? "?"}${attempts.length ? `, ${attempts.length} attempt${attempts.length > 1 ? "s" : ""}` : ""}${j.message ? `: ${j.message}` : ""}`,
+  ];
+  if (best?.epoch !== undefined) {
+    lines.push(`  best     epoch ${best.epoch} ${best.metric ?? "?"}=${best.value ?? "?"} (best.pt)`);
+  }
+  for (const a of attempts) {
+    const n = a.attempt ?? "?";
+    const of = a.launch_attempt && a.max_attempts ? ` (${a.launch_attempt}/${a.max_attempts})` : "";
+    const epoch = typeof a.epoch_reached === "number" ? `epoch ${a.epoch_reached}` : "no epoch done";
+    const resumed = a.resumed_from_last_pt ? ", resumed" : "";
+    lines.push(
+      `  attempt ${n}${of} ${a.outcome ?? "?"}: ${a.started_at ?? "?"} -> ${a.ended_at ?? "..."}, ${epoch}${resumed}${a.why ? ` - ${a.why}` : ""}`,
+    );
+  }
+  return lines;
+}
+
 export function renderStatus(s: RunStatusReport): string[] {
   const r = s.record;
   const versions = Object.entries(r.dataset_versions)
@@ -86,14 +109,13 @@ export function renderStatus(s: RunStatusReport): string[] {
     `  config   ${r.config_path} sha256 ${r.config_sha256?.slice(0, 12) ?? "?"}`,
     `  data     ${versions || "-"}`,
     `  commit   ${r.git_sha?.slice(0, 12) ?? "?"}${r.git_dirty ? " (dirty)" : ""}`,
+    ...(r.trainer_commit !== undefined
+      ? [`  trainer  ${r.trainer_commit?.slice(0, 12) ?? "?"}${r.trainer_dirty ? " (dirty)" : ""}`]
+      : []),
     `  app      ${r.app_id ?? "-"}${s.app ? ` (${s.app.state}, ${s.app.tasks} tasks)` : ""}`,
     ...(r.url ? [`  url      ${r.url}`] : []),
     `  times    created ${r.created_at}${r.launched_at ? `, launched ${r.launched_at}` : ""}${r.ended_at ? `, ended ${r.ended_at}` : ""}`,
-    ...(s.runJson
-      ? [
-          `  run.json ${s.runJson.exit_status ?? "?"}${s.runJson.segment ? `, segment ${s.runJson.segment}` : ""}`,
-        ]
-      : []),
+    ...(s.runJson ? renderRunJson(s.runJson) : []),
     ...(r.message ? [`  note     ${r.message}`] : []),
     ...(s.remoteError ? [`warning: could not ask Modal: ${s.remoteError}`] : []),
   ];

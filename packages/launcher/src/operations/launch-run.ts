@@ -60,6 +60,8 @@ export async function launchRun(
     estimate_usd: plan.estimate?.estimate_usd ?? null,
     git_sha: plan.spec.git_sha,
     git_dirty: plan.spec.git_dirty,
+    trainer_commit: plan.spec.trainer_commit,
+    trainer_dirty: plan.spec.trainer_dirty,
     resume: r.resume,
     argv: plan.argv,
     log_file: shownLog,

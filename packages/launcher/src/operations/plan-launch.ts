@@ -21,7 +21,10 @@ export interface LaunchPlan {
   ok: boolean;
   environmental: boolean;
   estimate: CostEstimate | null;
+  /** Attempts the planned time needs (one per timeout). */
   segments: number;
+  /** Attempts one launch may use: 1 + the `train` function's retries (spares for preemptions). */
+  maxAttempts: number;
   configSha256: string | null;
   datasetVersions: Record<string, string | null>;
   warnings: string[];
@@ -70,6 +73,8 @@ export async function planLaunch(
   const spec = buildLaunchSpec(request, configs.datasets, {
     gitSha: facts.git.ok ? facts.git.sha : null,
     gitDirty: facts.git.ok ? facts.git.dirty : false,
+    trainerCommit: facts.trainer.git.ok ? facts.trainer.git.sha : null,
+    trainerDirty: facts.trainer.git.ok ? facts.trainer.git.dirty : false,
     versions: datasetVersions,
   });
   return {
@@ -83,6 +88,7 @@ export async function planLaunch(
     environmental: preflightIsEnvironmental(preflight),
     estimate: estimateCost(configs.gpus, request.gpu, request.plannedHours),
     segments: segmentCount(request.plannedHours, request.timeoutS),
+    maxAttempts: spec.train_retries + 1,
     configSha256: facts.training.sha256,
     datasetVersions,
     warnings: facts.training.warnings,
@@ -106,9 +112,16 @@ export function planJson(plan: LaunchPlan, dryRun: boolean): Record<string, unkn
     estimate_usd: plan.estimate?.estimate_usd ?? null,
     estimate: plan.estimate,
     segments: plan.segments,
+    max_attempts: plan.maxAttempts,
     config_sha256: plan.configSha256,
     dataset_versions: plan.datasetVersions,
     git: { sha: plan.spec.git_sha, dirty: plan.spec.git_dirty },
+    trainer: {
+      repository: plan.request.trainer.repository,
+      pinned: plan.request.trainer.commit,
+      commit: plan.spec.trainer_commit,
+      dirty: plan.spec.trainer_dirty,
+    },
     warnings: plan.warnings,
   };
 }

@@ -8,13 +8,32 @@ import { FINAL_STATUSES, type RunRecord, type RunStatus } from "../registry/reco
 import { type AppsResult, appOf, listApps } from "./list-runs.ts";
 import { requireModal, requireRun } from "./require.ts";
 
+/** One attempt of a run: one execution of the Modal function on its input (contracts.md §3). */
+export interface RunAttempt {
+  attempt?: number;
+  launch_id?: string | null;
+  launch_attempt?: number;
+  max_attempts?: number;
+  started_at?: string | null;
+  ended_at?: string | null;
+  /** running | completed | failed | timeout | preempted | cancelled | lost */
+  outcome?: string;
+  why?: string | null;
+  epoch_reached?: number | null;
+  resumed_from_last_pt?: boolean;
+  [k: string]: unknown;
+}
+
 /** The fields of /results/<run>/run.json the launcher uses (contracts.md section 3). */
 export interface RunJson {
   exit_status?: string;
   exit_code?: number | null;
-  segment?: number;
+  attempt?: number;
+  attempts?: RunAttempt[];
+  best?: { metric?: string; value?: number; epoch?: number; attempt?: number } | null;
   started_at?: string;
   ended_at?: string | null;
+  message?: string | null;
   [k: string]: unknown;
 }
 
@@ -28,16 +47,27 @@ export interface RunStatusReport {
   changed: boolean;
 }
 
-/** Pure: what the registry should say given Modal's answers. */
+/** Pure: what the registry should say given Modal's answers.
+ * run.json's final states win; a stop by the user (`pnpm launch stop`) wins over a preemption
+ * (modal app stop reaches the container as a shutdown the GPU side cannot tell from one);
+ * `preempted` / `running` in run.json are not final: Modal restarts a preempted input and the
+ * retry policy starts the next attempt, so a live app means running. */
 export function deriveStatus(
   record: RunRecord,
   app: ModalApp | null,
   runJson: RunJson | null,
 ): RunStatus {
   const s = runJson?.exit_status;
-  if (s === "succeeded" || s === "failed" || s === "preempted") return s;
+  if (s === "succeeded" || s === "failed") return s;
+  if (s === "cancelled" || record.status === "stopped") return "stopped";
+  const live = app ? appIsLive(app.state) : null;
+  if (s === "running" || s === "preempted") {
+    if (live === true) return "running";
+    if (live === false) return s === "preempted" ? "preempted" : "stopped";
+    return s === "preempted" ? "preempted" : "running";
+  }
   if (FINAL_STATUSES.includes(record.status)) return record.status;
-  if (app) return appIsLive(app.state) ? "running" : "stopped";
+  if (app) return live ? "running" : "stopped";
   return record.status;
 }
 

@@ -3,6 +3,7 @@
 // never holds a secret value: secrets are attached on Modal by name.
 import type { DatasetsConfig } from "@bgb/shared";
 import type { LaunchRequest } from "./request.ts";
+import { trainRetries } from "./segments.ts";
 
 export const SPEC_ENV = "BGB_LAUNCH_SPEC";
 
@@ -24,15 +25,22 @@ export interface LaunchSpec {
   preemptible: boolean;
   wandb: boolean;
   limit_files: number | null;
+  /** modal.Retries of `train`: each retry is one more attempt with a fresh timeout. */
+  train_retries: number;
   trainer_source: string;
   git_sha: string | null;
   git_dirty: boolean;
+  /** The trainer checkout's commit (the preflight requires the pin) and working-tree state. */
+  trainer_commit: string | null;
+  trainer_dirty: boolean;
   datasets: LaunchSpecDataset[];
 }
 
 export interface RecordedFacts {
   gitSha: string | null;
   gitDirty: boolean;
+  trainerCommit: string | null;
+  trainerDirty: boolean;
   /** Dataset version ids read from the manifests (null when the manifest could not be read). */
   versions: Record<string, string | null>;
 }
@@ -51,10 +59,13 @@ export function buildLaunchSpec(
     preemptible: r.preemptible,
     wandb: r.wandb,
     limit_files: r.limitFiles,
+    train_retries: trainRetries(r.plannedHours, r.timeoutS),
     // The preset names the trainer's checkout; the app wants the package folder it adds at /app/src.
     trainer_source: `${r.trainerSource}/src`,
     git_sha: facts.gitSha,
     git_dirty: facts.gitDirty,
+    trainer_commit: facts.trainerCommit,
+    trainer_dirty: facts.trainerDirty,
     datasets: r.datasets.map((name) => {
       const d = datasets.datasets[name];
       return {

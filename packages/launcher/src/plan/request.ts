@@ -1,5 +1,5 @@
 // Preset + command-line flags -> the one launch request everything else plans from (pure).
-import type { LaunchConfig, LaunchPreset, PresetName } from "@bgb/shared";
+import type { LaunchConfig, LaunchPreset, PresetName, TrainerPin } from "@bgb/shared";
 import { PRESET_NAMES } from "@bgb/shared";
 import { UsageError } from "../errors.ts";
 import { checkRunName, defaultRunName } from "./run-name.ts";
@@ -32,7 +32,10 @@ export interface LaunchRequest {
   memoryMib: number;
   preemptible: boolean;
   datasets: string[];
+  /** The trainer checkout folder (launch.yaml trainer.checkout, no trailing "/"). */
   trainerSource: string;
+  /** The pinned trainer (launch.yaml `trainer`): the preflight checks the checkout is at it. */
+  trainer: TrainerPin;
   wandb: boolean;
   /** Only ever from the preset: no flag can set it (upstream's smoke limit leaked into full runs). */
   limitFiles: number | null;
@@ -82,6 +85,11 @@ export function resolveRequest(
   if (flags.resume !== undefined && p.action !== "train") {
     throw new UsageError(`--resume continues a training run; preset ${preset} runs ${p.action}`);
   }
+  if (flags.preemptible === false) {
+    throw new UsageError(
+      "--no-preemptible: Modal does not support non-preemptible GPU functions; a preempted run resumes from last.pt",
+    );
+  }
   if (flags.split !== undefined && !/^[A-Za-z0-9_-]{1,32}$/.test(flags.split)) {
     throw new UsageError(`--split ${JSON.stringify(flags.split)} is not a split name`);
   }
@@ -108,7 +116,8 @@ export function resolveRequest(
     memoryMib: flags.memory ?? p.memory_mib,
     preemptible: flags.preemptible ?? p.preemptible,
     datasets: [...p.datasets],
-    trainerSource: normaliseRepoPath(p.trainer_source).replace(/\/+$/, ""),
+    trainerSource: normaliseRepoPath(launch.trainer.checkout).replace(/\/+$/, ""),
+    trainer: { ...launch.trainer },
     wandb: p.wandb,
     limitFiles: p.limit_files,
     plannedHours: p.planned_hours,

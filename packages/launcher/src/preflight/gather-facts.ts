@@ -1,5 +1,6 @@
 // Everything preflight needs to know, gathered at once (in parallel where it talks to the network).
 import { homedir } from "node:os";
+import { join } from "node:path";
 import type { ConfigIssue, DatasetsConfig } from "@bgb/shared";
 import { appListArgv, secretListArgv } from "../plan/modal-argv.ts";
 import type { LaunchRequest } from "../plan/request.ts";
@@ -11,9 +12,16 @@ import { probeGit } from "./probes/git.ts";
 import { probeManifests, type ReaderFactory } from "./probes/manifests.ts";
 import { probeModalAuth } from "./probes/modal-auth.ts";
 import { probeModalCli } from "./probes/modal-cli.ts";
+import { probeTrainerSchema } from "./probes/trainer-schema.ts";
 import { probeTrainerSource } from "./probes/trainer-source.ts";
 import { probeTrainingConfig } from "./probes/training-config.ts";
-import type { Facts, ListFact } from "./types.ts";
+import type {
+  Facts,
+  ListFact,
+  TrainerSchemaFact,
+  TrainerSourceFact,
+  TrainingConfigFact,
+} from "./types.ts";
 
 export interface GatherDeps {
   root: string;
@@ -66,7 +74,12 @@ export async function gatherFacts(
 
   const modalCli = probeModalCli(d.modal, d.env, d.signal);
   const modalOk = modalCli.then((m) => m.found && m.error === null);
-  const [modal, git, manifests, secrets, apps] = await Promise.all([
+  const training = probeTrainingConfig(d.root, req.config, d.projectIssues);
+  const trainerFacts = probeTrainerSource(d.root, req.trainerSource, d.signal);
+  const trainerSchema = trainerFacts.then((trainer) =>
+    trainerSchemaFact(req, training, trainer, d),
+  );
+  const [modal, git, manifests, secrets, apps, trainer, schema] = await Promise.all([
     modalCli,
     probeGit(d.root, d.signal),
     probeManifests(req.datasets, datasets, d.env, d.readerFor, d.signal),
@@ -74,18 +87,49 @@ export async function gatherFacts(
     needApps
       ? modalOk.then((ok) => modalListing<ModalApp>(appListArgv, parseAppList, ok))
       : Promise.resolve<ListFact<ModalApp>>({ state: "skipped", reason: "no active run recorded" }),
+    trainerFacts,
+    trainerSchema,
   ]);
 
   return {
     modal,
     auth,
     secrets,
-    training: probeTrainingConfig(d.root, req.config, d.projectIssues),
+    training,
     manifests,
-    trainer: probeTrainerSource(d.root, req.trainerSource),
+    trainer,
+    trainerSchema: schema,
     git,
     runs: d.runs,
     apps,
     limitFilesInEnv: d.env.BGB_LIMIT_FILES !== undefined,
   };
+}
+
+/** Runs the trainer's own schema only where its answer means something: the pinned checkout. */
+function trainerSchemaFact(
+  req: LaunchRequest,
+  training: TrainingConfigFact,
+  trainer: TrainerSourceFact,
+  d: GatherDeps,
+): Promise<TrainerSchemaFact> {
+  const skip = (reason: string) => Promise.resolve<TrainerSchemaFact>({ state: "skipped", reason });
+  if (req.action !== "train" && req.action !== "evaluate") {
+    return skip(`not needed by action ${req.action}`);
+  }
+  if (!training.exists || !training.underConfigs) return skip(`${req.config} is not usable`);
+  if (!trainer.hasSchema || !trainer.git.ok || trainer.git.sha !== req.trainer.commit) {
+    return skip("the trainer checkout is not at the pinned commit (see trainer-source)");
+  }
+  return probeTrainerSchema(
+    {
+      config: req.config,
+      configAbs: join(d.root, req.config),
+      trainerDir: join(d.root, req.trainerSource),
+      run: req.run,
+      dataRoot: `/data/${req.datasets[0] ?? "dataset"}`,
+      wandb: req.wandb,
+    },
+    { env: d.env, ...(d.signal ? { signal: d.signal } : {}) },
+  );
 }

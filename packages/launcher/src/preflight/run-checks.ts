@@ -1,6 +1,12 @@
 // Preflight decisions: facts in, one result per check out, every check always reported (pure).
 
-import { checkGpu, checkSmokeLimit, checkTimeout, checkTrainingConfig } from "./checks/config.ts";
+import {
+  checkGpu,
+  checkSmokeLimit,
+  checkTimeout,
+  checkTrainerSchema,
+  checkTrainingConfig,
+} from "./checks/config.ts";
 import { checkDatasets } from "./checks/datasets.ts";
 import { checkModalAuth, checkModalCli, checkModalSecrets } from "./checks/modal.ts";
 import {
@@ -23,6 +29,7 @@ export function runChecks(input: CheckInput): CheckResult[] {
     checkTimeout(input),
     ...checkDatasets(input),
     checkTrainerSource(input),
+    checkTrainerSchema(input),
     checkCheckpoint(input),
     checkRunName(input),
     checkGit(input),

@@ -54,7 +54,18 @@ export interface TrainerSourceFact {
   hasDir: boolean;
   hasSrc: boolean;
   hasMain: boolean;
+  /** src/brain_brr/config/schemas.py, which the trainer-schema check runs. */
+  hasSchema: boolean;
+  /** The checkout's own commit and working-tree state (recorded like the project's). */
+  git: GitFact;
 }
+
+/** The pinned trainer's own pydantic Config run on the effective training config. */
+export type TrainerSchemaFact =
+  | { state: "passed" }
+  | { state: "rejected"; errors: string[] }
+  | { state: "skipped"; reason: string }
+  | { state: "error"; message: string };
 
 export type GitFact =
   | { ok: true; sha: string; dirty: boolean; changed: number }
@@ -68,6 +79,7 @@ export interface Facts {
   /** Dataset name -> manifest read from the bucket (absent: dataset not in datasets.yaml). */
   manifests: Record<string, ManifestFact>;
   trainer: TrainerSourceFact;
+  trainerSchema: TrainerSchemaFact;
   git: GitFact;
   runs: RunRecord[];
   apps: ListFact<ModalApp>;

@@ -33,6 +33,9 @@ export interface LaunchFields {
   estimate_usd: number | null;
   git_sha: string | null;
   git_dirty: boolean;
+  /** The trainer checkout's commit and state (absent in records written before the pin). */
+  trainer_commit?: string | null;
+  trainer_dirty?: boolean;
   resume: boolean;
   argv: string[];
   log_file: string | null;

@@ -7,6 +7,8 @@ import { projectConfigs } from "./project.ts";
 import { tuhManifest } from "./temp-repo.ts";
 
 export const NOW = new Date("2026-11-28T15:00:00Z");
+/** configs/launch.yaml trainer.commit. */
+export const PINNED_TRAINER = projectConfigs().launch.trainer.commit;
 
 export function goodFacts(manifest: DatasetManifest = tuhManifest()): Facts {
   return {
@@ -36,7 +38,15 @@ export function goodFacts(manifest: DatasetManifest = tuhManifest()): Facts {
         manifest,
       },
     },
-    trainer: { dir: "vendor/brain-go-brr-v2", hasDir: true, hasSrc: true, hasMain: true },
+    trainer: {
+      dir: "vendor/brain-go-brr-v2",
+      hasDir: true,
+      hasSrc: true,
+      hasMain: true,
+      hasSchema: true,
+      git: { ok: true, sha: PINNED_TRAINER, dirty: false, changed: 0 },
+    },
+    trainerSchema: { state: "passed" },
     git: { ok: true, sha: "0123456789abcdef0123456789abcdef01234567", dirty: false, changed: 0 },
     runs: [],
     apps: { state: "skipped", reason: "no active run recorded" },

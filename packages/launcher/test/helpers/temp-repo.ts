@@ -1,14 +1,28 @@
 // A throwaway copy of the project's configs in a git repo of its own, wired to the local
 // versitygw and the Modal stand-in, so launches can run end to end without touching this repo.
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { buildManifest, type DatasetManifest, MANIFEST_NAME } from "@bgb/shared/manifest";
 import type { S3Connection } from "@bgb/testkit";
-import { parse, stringify } from "yaml";
-import { REPO_ROOT, STAND_IN } from "./paths.ts";
+import { parse, parseDocument, stringify } from "yaml";
+import {
+  REAL_TRAINER_SCHEMA,
+  REPO_ROOT,
+  STAND_IN,
+  STAND_IN_TRAINER_SCHEMA,
+  TRAINER_CHECK_VENV,
+} from "./paths.ts";
 
 export interface TempRepo {
   root: string;
@@ -78,7 +92,7 @@ export async function makeTempRepo(
   mkdirSync(home);
   const bucket = `launch-${process.pid}-${++counter}`;
   writeFileSync(join(root, "pnpm-workspace.yaml"), "packages: []\n");
-  writeFileSync(join(root, ".gitignore"), ".bgb/\nresults/\n.home/\n");
+  writeFileSync(join(root, ".gitignore"), ".bgb/\nresults/\n.home/\nvendor/\n");
   cpSync(join(REPO_ROOT, "configs"), join(root, "configs"), { recursive: true });
   const dsFile = join(root, "configs", "datasets.yaml");
   const ds = parse(readFileSync(dsFile, "utf8"));
@@ -89,15 +103,35 @@ export async function makeTempRepo(
   }
   ds.datasets.tuh.expected_counts = { train: 2, dev: 1, eval: 1 };
   writeFileSync(dsFile, stringify(ds));
+  const gitIn = (cwd: string, ...args: string[]) =>
+    execFileSync("git", ["-c", "user.email=t@example.com", "-c", "user.name=t", ...args], {
+      cwd,
+      stdio: ["ignore", "pipe", "ignore"],
+      env: { ...process.env, HOME: home },
+    })
+      .toString()
+      .trim();
   if (opts.trainer !== false) {
-    mkdirSync(join(root, "vendor", "brain-go-brr-v2", "src"), { recursive: true });
-    writeFileSync(join(root, "vendor", "brain-go-brr-v2", "src", "__main__.py"), "# stand-in\n");
+    // A trainer checkout of its own, pinned in this repo's launch.yaml (its commit id is whatever
+    // git makes of it). Its schema is the real trainer's when the pinned checkout is present.
+    const trainer = join(root, "vendor", "brain-go-brr-v2");
+    mkdirSync(join(trainer, "src", "brain_brr", "config"), { recursive: true });
+    writeFileSync(join(trainer, "src", "__main__.py"), "# stand-in\n");
+    cpSync(
+      existsSync(REAL_TRAINER_SCHEMA) ? REAL_TRAINER_SCHEMA : STAND_IN_TRAINER_SCHEMA,
+      join(trainer, "src", "brain_brr", "config", "schemas.py"),
+    );
+    gitIn(trainer, "init", "-q");
+    gitIn(trainer, "add", "-A");
+    gitIn(trainer, "commit", "-qm", "trainer stand-in");
+    const launchFile = join(root, "configs", "launch.yaml");
+    const launch = parseDocument(readFileSync(launchFile, "utf8"));
+    launch.setIn(["trainer", "commit"], gitIn(trainer, "rev-parse", "HEAD"));
+    writeFileSync(launchFile, launch.toString());
   }
-  const git = (...args: string[]) =>
-    execFileSync("git", args, { cwd: root, stdio: "ignore", env: { ...process.env, HOME: home } });
-  git("init", "-q");
-  git("-c", "user.email=t@example.com", "-c", "user.name=t", "add", "-A");
-  git("-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-qm", "fixture");
+  gitIn(root, "init", "-q");
+  gitIn(root, "add", "-A");
+  gitIn(root, "commit", "-qm", "fixture");
   if (opts.manifest !== false) {
     await putManifest(s3, bucket, "tuh/", JSON.stringify(tuhManifest()));
   } else await createBucket(s3, bucket);
@@ -112,6 +146,8 @@ export async function makeTempRepo(
     AWS_REGION: s3.region,
     BGB_MODAL_BIN: STAND_IN,
     STANDIN_LOG: standinLog,
+    // HOME is a throwaway: keep the pydantic venv of the trainer-schema check where it is reused.
+    BGB_TRAINER_CHECK_VENV: TRAINER_CHECK_VENV,
   };
   const readLines = (file: string) => {
     try {

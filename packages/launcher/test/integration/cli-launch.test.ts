@@ -138,7 +138,12 @@ describe("pnpm launch", () => {
     const full = await launch(["full", "--yes", "--json"]);
     expect(full.code, full.stderr).toBe(0);
     const out = JSON.parse(full.stdout);
-    expect(out).toMatchObject({ launched: true, app_id: "ap-StandIn0123456789", segments: 5 });
+    expect(out).toMatchObject({
+      launched: true,
+      app_id: "ap-StandIn0123456789",
+      segments: 5,
+      max_attempts: 7, // 5 attempts for 100 h at 24 h each, 2 spare for preemptions
+    });
     const again = await launch(["smoke", "--name", "smoke-a", "--dry-run"]);
     expect(again.code).toBe(2);
     expect(again.stdout).toMatch(/FAIL\s+run-name\s+run smoke-a already exists/);

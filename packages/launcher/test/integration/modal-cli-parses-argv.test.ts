@@ -36,6 +36,8 @@ function runArgv(preset: string, flags: LaunchFlags) {
   const spec = buildLaunchSpec(req, c.datasets, {
     gitSha: "0123456789abcdef0123456789abcdef01234567",
     gitDirty: false,
+    trainerCommit: req.trainer.commit,
+    trainerDirty: false,
     versions: Object.fromEntries(req.datasets.map((d) => [d, "e".repeat(64)])),
   });
   return { argv: modalRunArgv(VENV_MODAL, req), spec: JSON.stringify(spec) };
@@ -49,7 +51,6 @@ const RUNS = {
     timeout: 3600,
     cpu: 4,
     memory: 8192,
-    preemptible: false,
   }),
   "run full --resume": runArgv("full", { resume: "full-20261101-000000-aaaa" }),
   "run eval": runArgv("eval", { checkpoint: "/results/full-x/checkpoints/best.pt", split: "eval" }),

@@ -9,6 +9,8 @@ const req = resolveRequest(c.launch, "smoke", {}, new Date("2026-11-28T00:00:00Z
 const spec = buildLaunchSpec(req, c.datasets, {
   gitSha: "0123456789abcdef0123456789abcdef01234567",
   gitDirty: true,
+  trainerCommit: c.launch.trainer.commit,
+  trainerDirty: true,
   versions: { tuh: "e".repeat(64) },
 });
 
@@ -23,17 +25,23 @@ test("BGB_LAUNCH_SPEC follows docs/contracts.md section 2", () => {
       "preemptible",
       "wandb",
       "limit_files",
+      "train_retries",
       "trainer_source",
       "git_sha",
       "git_dirty",
+      "trainer_commit",
+      "trainer_dirty",
       "datasets",
     ].sort(),
   );
   expect(spec).toMatchObject({
     preset: "smoke",
     limit_files: c.launch.presets.smoke.limit_files,
-    trainer_source: `${c.launch.presets.smoke.trainer_source}/src`,
+    train_retries: 2, // a smoke plan fits one attempt: two spares for preemptions
+    trainer_source: `${c.launch.trainer.checkout}/src`,
     git_dirty: true,
+    trainer_commit: c.launch.trainer.commit,
+    trainer_dirty: true,
     datasets: [
       {
         name: "tuh",

@@ -10,6 +10,14 @@ import type { CheckResult, Facts } from "../../src/preflight/types.ts";
 import { input, record } from "../helpers/facts.ts";
 import { tuhManifest } from "../helpers/temp-repo.ts";
 
+const noTrainer: Facts["trainer"] = {
+  dir: "vendor/brain-go-brr-v2",
+  hasDir: false,
+  hasSrc: false,
+  hasMain: false,
+  hasSchema: false,
+  git: { ok: false, message: "no such folder" },
+};
 const EVAL_CKPT = { checkpoint: "/results/full-older/checkpoints/best.pt" };
 
 function only(results: CheckResult[], check: string): CheckResult {
@@ -43,6 +51,7 @@ test("with every fact in order, every check passes and is reported", () => {
         "timeout",
         "dataset:tuh",
         "trainer-source",
+        "trainer-schema",
         "run-name",
         "git",
         "concurrent-run",
@@ -183,19 +192,60 @@ test.each<[string, string, (f: Facts) => void, RegExp, RegExp]>([
     "no trainer source",
     "trainer-source",
     (f) => {
-      f.trainer = { dir: "vendor/brain-go-brr-v2", hasDir: false, hasSrc: false, hasMain: false };
+      f.trainer = noTrainer;
     },
-    /trainer source vendor\/brain-go-brr-v2\/src is missing/,
-    /git clone https:\/\/github\.com\/Clarity-Digital-Twin\/brain-go-brr-v2 vendor\/brain-go-brr-v2/,
+    /trainer source vendor\/brain-go-brr-v2\/src is missing \(the trainer is not part of this repo; pinned at 7504b397de24\)/,
+    /^git clone https:\/\/github\.com\/Clarity-Digital-Twin\/brain-go-brr-v2 vendor\/brain-go-brr-v2 && git -C vendor\/brain-go-brr-v2 checkout 7504b397de24911f89b255efd468792d406dd2eb$/,
+  ],
+  [
+    "a trainer checkout at another commit",
+    "trainer-source",
+    (f) => {
+      f.trainer.git = { ok: true, sha: "1".repeat(40), dirty: false, changed: 0 };
+    },
+    /trainer checkout vendor\/brain-go-brr-v2 is at 111111111111, not at the pinned 7504b397de24 \(configs\/launch\.yaml trainer\.commit\)/,
+    /^git -C vendor\/brain-go-brr-v2 fetch https:\/\/github\.com\/Clarity-Digital-Twin\/brain-go-brr-v2 && git -C vendor\/brain-go-brr-v2 checkout 7504b397de24911f89b255efd468792d406dd2eb$/,
+  ],
+  [
+    "a trainer copy that is not a git checkout",
+    "trainer-source",
+    (f) => {
+      f.trainer.git = { ok: false, message: "not a git checkout of its own" };
+    },
+    /vendor\/brain-go-brr-v2 is not a git checkout \(not a git checkout of its own\), so its commit cannot be checked against the pin 7504b397de24/,
+    /^move vendor\/brain-go-brr-v2 away, then: git clone /,
   ],
   [
     "a trainer source without __main__.py",
     "trainer-source",
     (f) => {
-      f.trainer = { dir: "vendor/brain-go-brr-v2", hasDir: true, hasSrc: true, hasMain: false };
+      f.trainer.hasMain = false;
     },
     /src has no __main__\.py/,
     /full source/,
+  ],
+  [
+    "the trainer's own schema rejects the config",
+    "trainer-schema",
+    (f) => {
+      f.trainerSchema = {
+        state: "rejected",
+        errors: [
+          "configs/tusz_train_a100.yaml: model.encoder: Extra inputs are not permitted (the trainer's schema has no such key)",
+        ],
+      };
+    },
+    /the trainer \(7504b397de24\) rejects configs\/tusz_train_a100\.yaml, as it would on the GPU: configs\/tusz_train_a100\.yaml: model\.encoder: Extra inputs are not permitted/,
+    /pnpm launch validate configs\/tusz_train_a100\.yaml/,
+  ],
+  [
+    "the trainer-check venv cannot be built",
+    "trainer-schema",
+    (f) => {
+      f.trainerSchema = { state: "error", message: "the trainer-check venv could not be built: x" };
+    },
+    /cannot run the trainer's own schema: the trainer-check venv could not be built: x/,
+    /sh scripts\/trainer-check-venv\.sh/,
   ],
   [
     "not a git repository",
@@ -260,20 +310,20 @@ test("the smoke limit comes from the preset only, never from the shell", () => {
   expect(full.fix).toMatch(/presets\.full\.limit_files: null/);
 });
 
-test("timeout: over 24 h fails; a longer plan becomes segments; too many segments fail", () => {
+test("timeout: over 24 h fails; a longer plan becomes attempts; more than Modal allows fail", () => {
   const over = only(runChecks(input("full", { timeout: 90_000 })), "timeout");
   expect(over).toMatchObject({ ok: false });
   expect(over.message).toMatch(/timeout 90000 s is outside 60\.\.86400/);
   expect(over.fix).toMatch(/--timeout 86400 or less/);
   const seg = only(runChecks(input("full")), "timeout");
   expect(seg).toMatchObject({ ok: true });
-  expect(seg.message).toMatch(/planned 100 h > 86400 s per call: 5 segments/);
+  expect(seg.message).toMatch(/planned 100 h > 86400 s per attempt: 5 attempts, each resuming from last.pt \(6 retries\)/);
   const many = only(runChecks(input("full", { timeout: 3600 })), "timeout");
   expect(many.ok).toBe(false);
-  expect(many.message).toMatch(/needs 100 segments; the app stops after 12/);
+  expect(many.message).toMatch(/needs 100 attempts; Modal allows at most 11/);
   const evalLong = only(runChecks(input("eval", { ...EVAL_CKPT, timeout: 600 })), "timeout");
   expect(evalLong.ok).toBe(false);
-  expect(evalLong.message).toMatch(/only training resumes in segments/);
+  expect(evalLong.message).toMatch(/only training resumes across attempts/);
 });
 
 test("GPU without a price in gpus.yaml", () => {
@@ -412,7 +462,7 @@ test("a second launch of a running preset: --yes overrides; Modal's app list has
 test("several failures are all reported, each with its fix", () => {
   const { bad } = failing("full", (f) => {
     f.auth = { source: "none", reason: "r" };
-    f.trainer = { dir: "v", hasDir: false, hasSrc: false, hasMain: false };
+    f.trainer = noTrainer;
     f.git = { ok: false, message: "no git" };
   });
   expect(bad.map((b) => b.check)).toEqual(["modal-auth", "trainer-source", "git"]);

@@ -27,7 +27,7 @@ describe("resolveRequest", () => {
     const r = resolveRequest(
       launch,
       "smoke",
-      { gpu: "H100", timeout: 1200, cpu: 4, memory: 8192, preemptible: false, name: "my-run" },
+      { gpu: "H100", timeout: 1200, cpu: 4, memory: 8192, preemptible: true, name: "my-run" },
       now,
       "0000",
     );
@@ -36,10 +36,22 @@ describe("resolveRequest", () => {
       timeoutS: 1200,
       cpu: 4,
       memoryMib: 8192,
-      preemptible: false,
+      preemptible: true,
       run: "my-run",
     });
     expect(r.limitFiles).toBe(launch.presets.smoke.limit_files);
+  });
+
+  test("every preset runs the one trainer pinned in launch.yaml", () => {
+    for (const preset of ["smoke", "full", "eval"]) {
+      const r = resolveRequest(launch, preset, {}, now, "x");
+      expect(r.trainerSource).toBe("vendor/brain-go-brr-v2");
+      expect(r.trainer).toEqual({
+        repository: "https://github.com/Clarity-Digital-Twin/brain-go-brr-v2",
+        commit: "7504b397de24911f89b255efd468792d406dd2eb",
+        checkout: "vendor/brain-go-brr-v2",
+      });
+    }
   });
 
   test("--resume reuses the run's name and marks the launch as a resume", () => {
@@ -67,6 +79,12 @@ describe("resolveRequest", () => {
     ["a run name with a slash", "smoke", { name: "a/b" }, /not a usable run name/],
     ["a fractional timeout", "smoke", { timeout: 1.5 }, /--timeout must be a whole number/],
     ["too little memory", "smoke", { memory: 512 }, /--memory must be whole MiB, at least 1024/],
+    [
+      "--no-preemptible (Modal has no non-preemptible GPU functions)",
+      "full",
+      { preemptible: false },
+      /^--no-preemptible: Modal does not support non-preemptible GPU functions/,
+    ],
     [
       "a config that is not YAML",
       "smoke",

@@ -1,6 +1,11 @@
-// Is the launch itself sound: training config, smoke limit, GPU, timeout and segments.
+// Is the launch itself sound: training config, smoke limit, GPU, timeout and attempts.
 import { estimateCost, formatUsd } from "../../plan/cost.ts";
-import { MAX_SEGMENTS, MAX_TIMEOUT_S, segmentCount } from "../../plan/segments.ts";
+import {
+  MAX_ATTEMPTS,
+  MAX_TIMEOUT_S,
+  segmentCount,
+  trainRetries,
+} from "../../plan/segments.ts";
 import type { CheckInput, CheckResult } from "../types.ts";
 
 const SHOWN_ERRORS = 6;
@@ -102,7 +107,7 @@ export function checkTimeout({ req }: CheckInput): CheckResult {
       check,
       ok: false,
       message: `timeout ${req.timeoutS} s is outside 60..${MAX_TIMEOUT_S} (Modal rejects more than 24 h per call)`,
-      fix: `use --timeout ${MAX_TIMEOUT_S} or less; a longer plan runs as resumed segments`,
+      fix: `use --timeout ${MAX_TIMEOUT_S} or less; a longer plan runs as several attempts, each resuming from last.pt`,
     };
   }
   const n = segmentCount(req.plannedHours, req.timeoutS);
@@ -118,22 +123,57 @@ export function checkTimeout({ req }: CheckInput): CheckResult {
     return {
       check,
       ok: false,
-      message: `planned ${req.plannedHours} h exceeds the ${req.timeoutS} s timeout and only training resumes in segments`,
+      message: `planned ${req.plannedHours} h exceeds the ${req.timeoutS} s timeout and only training resumes across attempts`,
       fix: `raise --timeout (<= ${MAX_TIMEOUT_S}) or lower presets.${req.preset}.planned_hours`,
     };
   }
-  if (n > MAX_SEGMENTS) {
+  if (n > MAX_ATTEMPTS) {
     return {
       check,
       ok: false,
-      message: `planned ${req.plannedHours} h at ${req.timeoutS} s per call needs ${n} segments; the app stops after ${MAX_SEGMENTS}`,
+      message: `planned ${req.plannedHours} h at ${req.timeoutS} s per attempt needs ${n} attempts; Modal allows at most ${MAX_ATTEMPTS} (10 retries)`,
       fix: `raise --timeout (<= ${MAX_TIMEOUT_S}) or lower presets.${req.preset}.planned_hours`,
     };
   }
   return {
     check,
     ok: true,
-    message: `planned ${req.plannedHours} h > ${req.timeoutS} s per call: ${n} segments, each resuming from last.pt`,
+    message: `planned ${req.plannedHours} h > ${req.timeoutS} s per attempt: ${n} attempts, each resuming from last.pt (${trainRetries(req.plannedHours, req.timeoutS)} retries)`,
     fix: null,
   };
+}
+
+export function checkTrainerSchema({ req, facts }: CheckInput): CheckResult {
+  const check = "trainer-schema";
+  const f = facts.trainerSchema;
+  const short = req.trainer.commit.slice(0, 12);
+  switch (f.state) {
+    case "passed":
+      return {
+        check,
+        ok: true,
+        message: `the trainer's own Config (${short}) accepts ${req.config} as the GPU side rewrites it`,
+        fix: null,
+      };
+    case "skipped":
+      return { check, ok: true, message: `not run: ${f.reason}`, fix: null };
+    case "rejected": {
+      const shown = f.errors.slice(0, SHOWN_ERRORS).join("; ");
+      const more = f.errors.length > SHOWN_ERRORS ? ` (+${f.errors.length - SHOWN_ERRORS} more)` : "";
+      return {
+        check,
+        ok: false,
+        message: `the trainer (${short}) rejects ${req.config}, as it would on the GPU: ${shown}${more}`,
+        fix: `fix them, then \`pnpm launch validate ${req.config}\``,
+      };
+    }
+    case "error":
+      return {
+        check,
+        ok: false,
+        message: `cannot run the trainer's own schema: ${f.message}`,
+        fix: "sh scripts/trainer-check-venv.sh (pydantic + PyYAML from PyPI, once), then launch again",
+        environmental: true,
+      };
+  }
 }

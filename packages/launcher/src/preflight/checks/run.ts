@@ -3,33 +3,58 @@ import { appIsLive, type ModalApp } from "../../process/modal-json.ts";
 import { isActive, type RunRecord } from "../../registry/records.ts";
 import type { CheckInput, CheckResult, ListFact } from "../types.ts";
 
-const TRAINER_REPO = "https://github.com/Clarity-Digital-Twin/brain-go-brr-v2";
 /** A "launching" entry older than this without an app id is a launcher that died before Modal. */
 const STALE_LAUNCHING_MS = 2 * 3600 * 1000;
+
+/** The exact commands that put the pinned trainer at `dir` (scripts/trainer.sh runs the same). */
+export function trainerFetchCommands(
+  pin: { repository: string; commit: string },
+  dir: string,
+  exists: boolean,
+): string {
+  return exists
+    ? `git -C ${dir} fetch ${pin.repository} && git -C ${dir} checkout ${pin.commit}`
+    : `git clone ${pin.repository} ${dir} && git -C ${dir} checkout ${pin.commit}`;
+}
 
 export function checkTrainerSource({ req, facts }: CheckInput): CheckResult {
   const t = facts.trainer;
   const check = "trainer-source";
-  if (req.action !== "train" && req.action !== "evaluate") {
-    return { check, ok: true, message: `not needed by action ${req.action}`, fix: null };
+  const pin = req.trainer;
+  const short = pin.commit.slice(0, 12);
+  const needed = req.action === "train" || req.action === "evaluate";
+  const fail = (message: string, fix: string): CheckResult =>
+    needed
+      ? { check, ok: false, message, fix }
+      : { check, ok: true, message: `not needed by action ${req.action} (${message})`, fix: null };
+  if (!t.hasDir || !t.hasSrc) {
+    return fail(
+      `trainer source ${t.dir}/src is missing (the trainer is not part of this repo; pinned at ${short})`,
+      trainerFetchCommands(pin, t.dir, false),
+    );
   }
-  if (t.hasMain) {
-    return { check, ok: true, message: `${t.dir}/src/__main__.py present`, fix: null };
+  if (!t.git.ok) {
+    return fail(
+      `${t.dir} is not a git checkout (${t.git.message}), so its commit cannot be checked against the pin ${short}`,
+      `move ${t.dir} away, then: ${trainerFetchCommands(pin, t.dir, false)}`,
+    );
   }
-  if (t.hasSrc) {
-    return {
-      check,
-      ok: false,
-      message: `${t.dir}/src has no __main__.py: \`python -m src train\` would fail on the GPU`,
-      fix: `check out the trainer's full source into ${t.dir}`,
-    };
+  if (t.git.sha !== pin.commit) {
+    return fail(
+      `trainer checkout ${t.dir} is at ${t.git.sha.slice(0, 12)}, not at the pinned ${short} (configs/launch.yaml trainer.commit)`,
+      trainerFetchCommands(pin, t.dir, true),
+    );
   }
-  return {
-    check,
-    ok: false,
-    message: `trainer source ${t.dir}/src is missing (the trainer is not part of this repo)`,
-    fix: `git clone ${TRAINER_REPO} ${t.dir}, or set presets.${req.preset}.trainer_source`,
-  };
+  if (!t.hasMain) {
+    return fail(
+      `${t.dir}/src has no __main__.py: \`python -m src train\` would fail on the GPU`,
+      `check out the trainer's full source: ${trainerFetchCommands(pin, t.dir, true)}`,
+    );
+  }
+  const dirty = t.git.dirty
+    ? ` + ${t.git.changed} uncommitted change${t.git.changed === 1 ? "" : "s"} (recorded as trainer_dirty: the image is built from the working tree)`
+    : " (clean)";
+  return { check, ok: true, message: `${t.dir} at the pinned ${short}${dirty}`, fix: null };
 }
 
 export function checkGit({ facts }: CheckInput): CheckResult {
