@@ -2,8 +2,9 @@
 
 - data.data_dir       -> the dataset root (the S3 mount, or its staged copy on the data Volume),
                          keeping the part of the path inside the dataset (e.g. `edf/train`)
-- data.cache_dir      -> /results/<run>/cache
-- experiment.cache_dir-> /results/<run>/cache   (upstream rewrote only this one while the
+- data.cache_dir      -> the shared preprocessing cache of the run's dataset version and
+                         settings, /results/cache/<dataset>/<version>-<hash> (cache_key.py)
+- experiment.cache_dir-> the same directory (upstream rewrote only this one while the
                          loop read data.cache_dir, so the cache went to ephemeral disk)
 - experiment.output_dir -> /results/<run>
 """
@@ -65,10 +66,6 @@ class RunPaths:
         return self.root / "evaluations"
 
     @property
-    def cache(self) -> PurePosixPath:
-        return self.root / "cache"
-
-    @property
     def config(self) -> PurePosixPath:
         """The effective (rewritten) config the trainer ran with."""
         return self.root / "config.yaml"
@@ -115,6 +112,7 @@ def rewrite_config(
     run_paths: RunPaths,
     data_root: str | PurePosixPath,
     *,
+    cache_dir: str | PurePosixPath,
     wandb_available: bool | None = None,
 ) -> tuple[dict[str, Any], list[tuple[str, Any, Any]]]:
     """Return (new config, [(dotted key, old value, new value)]). The input is not modified.
@@ -137,8 +135,8 @@ def rewrite_config(
     sub = dataset_subpath(data.get("data_dir"))
     root = PurePosixPath(data_root)
     put("data", "data_dir", str(root / sub) if str(sub) not in ("", ".") else str(root))
-    put("data", "cache_dir", str(run_paths.cache))
-    put("experiment", "cache_dir", str(run_paths.cache))
+    put("data", "cache_dir", str(cache_dir))
+    put("experiment", "cache_dir", str(cache_dir))
     put("experiment", "output_dir", str(run_paths.root))
     wandb = out["experiment"].get("wandb")
     if wandb_available is False and isinstance(wandb, dict) and wandb.get("enabled"):

@@ -1,9 +1,18 @@
 """Path rewriting and the trainer's argv/environment (plain Python)."""
 
+import os
+from pathlib import Path
+
 import pytest
 
 from bgb_modal.paths import PathError, RunPaths, dataset_subpath, rewrite_config
-from bgb_modal.trainer_cmd import evaluate_argv, train_argv, trainer_env
+from bgb_modal.trainer_cmd import (
+    bgb_modal_parent,
+    cache_build_argv,
+    evaluate_job_argv,
+    train_argv,
+    trainer_env,
+)
 
 
 def test_rewrite_moves_data_cache_and_output_paths():
@@ -13,11 +22,12 @@ def test_rewrite_moves_data_cache_and_output_paths():
         "training": {"learning_rate": "3e-4"},
     }
     rp = RunPaths.of("/results", "r1")
-    new, changes = rewrite_config(cfg, rp, "/data/tuh")
+    shared = "/results/cache/tuh/0123456789ab-ba9876543210"
+    new, changes = rewrite_config(cfg, rp, "/data/tuh", cache_dir=shared)
     assert new["data"]["data_dir"] == "/data/tuh/edf/train"
     # Both cache keys: upstream rewrote only experiment.cache_dir and the loop read data.cache_dir.
-    assert new["data"]["cache_dir"] == "/results/r1/cache"
-    assert new["experiment"]["cache_dir"] == "/results/r1/cache"
+    assert new["data"]["cache_dir"] == shared
+    assert new["experiment"]["cache_dir"] == shared
     assert new["experiment"]["output_dir"] == "/results/r1"
     assert new["training"] == cfg["training"] and new["experiment"]["seed"] == 1
     assert cfg["data"]["data_dir"] == "/data/edf/train"  # input untouched
@@ -32,16 +42,16 @@ def test_rewrite_moves_data_cache_and_output_paths():
 def test_wandb_is_switched_off_when_no_secret_is_attached():
     cfg = {"experiment": {"wandb": {"enabled": True, "project": "p"}}}
     rp = RunPaths.of("/results", "r")
-    off, changes = rewrite_config(cfg, rp, "/data/tuh", wandb_available=False)
+    off, changes = rewrite_config(cfg, rp, "/data/tuh", cache_dir="/c", wandb_available=False)
     assert off["experiment"]["wandb"] == {"enabled": False, "project": "p"}
     assert ("experiment.wandb.enabled", True, False) in changes
-    on, _ = rewrite_config(cfg, rp, "/data/tuh", wandb_available=True)
+    on, _ = rewrite_config(cfg, rp, "/data/tuh", cache_dir="/c", wandb_available=True)
     assert on["experiment"]["wandb"]["enabled"] is True
 
 
 def test_rewrite_creates_missing_sections():
-    new, _ = rewrite_config({}, RunPaths.of("/results", "r"), "/staged/tuh/v")
-    assert new["data"] == {"data_dir": "/staged/tuh/v", "cache_dir": "/results/r/cache"}
+    new, _ = rewrite_config({}, RunPaths.of("/results", "r"), "/staged/tuh/v", cache_dir="/c/k")
+    assert new["data"] == {"data_dir": "/staged/tuh/v", "cache_dir": "/c/k"}
     assert new["experiment"]["output_dir"] == "/results/r"
 
 
@@ -86,16 +96,47 @@ def test_argv():
         "/results/r/config.yaml",
     ]
     assert train_argv("c.yaml", resume=True)[-1] == "--resume"
-    assert evaluate_argv("/results/r/checkpoints/best.pt", "/data/tuh/edf/dev", "/o.json") == [
+    # Our programs, not the trainer's `evaluate` (which scores against all-zero labels).
+    assert cache_build_argv("/r/config.yaml", "dev", "/c/.building/dev", limit_files=50) == [
         "python",
         "-m",
-        "src",
-        "evaluate",
-        "/results/r/checkpoints/best.pt",
-        "/data/tuh/edf/dev",
-        "--output-json",
-        "/o.json",
+        "bgb_modal.cache_build",
+        "--config",
+        "/r/config.yaml",
+        "--split",
+        "dev",
+        "--into",
+        "/c/.building/dev",
+        "--limit",
+        "50",
     ]
+    assert "--limit" not in cache_build_argv("c", "train", "d", limit_files=None)
+    argv = evaluate_job_argv(
+        "/results/r/checkpoints/best.pt",
+        "/results/r/evaluations/e.json",
+        split="eval",
+        data_root="/data/tuh",
+        cache_dir="/results/cache/tuh/k",
+    )
+    assert argv[:3] == ["python", "-m", "bgb_modal.evaluate_job"]
+    assert argv[3:] == [
+        "--checkpoint",
+        "/results/r/checkpoints/best.pt",
+        "--output-json",
+        "/results/r/evaluations/e.json",
+        "--split",
+        "eval",
+        "--data-root",
+        "/data/tuh",
+        "--cache-dir",
+        "/results/cache/tuh/k",
+    ]  # no --config unless given: a checkpoint without one must be refused
+
+
+def test_job_env_puts_the_trainer_first_and_bgb_modal_second():
+    env = trainer_env({}, limit_files=None, app_dir="/app", with_jobs=True)
+    assert env["PYTHONPATH"].split(os.pathsep) == ["/app", bgb_modal_parent()]
+    assert (Path(bgb_modal_parent()) / "bgb_modal" / "evaluate_job.py").is_file()
 
 
 def test_env_sets_unbuffered_and_the_smoke_limit_only_from_the_spec():
