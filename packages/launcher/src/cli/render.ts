@@ -84,12 +84,15 @@ export function renderRunJson(j: RunJson): string[] {
     `  run.json ${j.exit_status ?? "?"}${attempts.length ? `, ${attempts.length} attempt${attempts.length > 1 ? "s" : ""}` : ""}${j.message ? `: ${j.message}` : ""}`,
   ];
   if (best?.epoch !== undefined) {
-    lines.push(`  best     epoch ${best.epoch} ${best.metric ?? "?"}=${best.value ?? "?"} (best.pt)`);
+    lines.push(
+      `  best     epoch ${best.epoch} ${best.metric ?? "?"}=${best.value ?? "?"} (best.pt)`,
+    );
   }
   for (const a of attempts) {
     const n = a.attempt ?? "?";
     const of = a.launch_attempt && a.max_attempts ? ` (${a.launch_attempt}/${a.max_attempts})` : "";
-    const epoch = typeof a.epoch_reached === "number" ? `epoch ${a.epoch_reached}` : "no epoch done";
+    const epoch =
+      typeof a.epoch_reached === "number" ? `epoch ${a.epoch_reached}` : "no epoch done";
     const resumed = a.resumed_from_last_pt ? ", resumed" : "";
     lines.push(
       `  attempt ${n}${of} ${a.outcome ?? "?"}: ${a.started_at ?? "?"} -> ${a.ended_at ?? "..."}, ${epoch}${resumed}${a.why ? ` - ${a.why}` : ""}`,

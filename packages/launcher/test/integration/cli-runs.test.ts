@@ -3,10 +3,12 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, inject, test } from "vitest";
+import { PACKAGE_DIR } from "../helpers/paths.ts";
 import { runBin } from "../helpers/run-bin.ts";
 import { makeTempRepo, type TempRepo } from "../helpers/temp-repo.ts";
 
 const APP = "ap-StandIn0123456789";
+const FIXTURES = join(PACKAGE_DIR, "test", "fixtures");
 let repo: TempRepo;
 let apps: string;
 beforeAll(async () => {
@@ -52,6 +54,44 @@ test("list shows recorded runs with Modal's app state", async () => {
   });
 });
 
+test("status shows each attempt of a run that continues past its timeout", async () => {
+  setApp("ephemeral (detached)");
+  // the shape the GPU side writes (modal/tests/test_runner.py checks it against this file)
+  const runJson = readFileSync(join(FIXTURES, "run-json-attempts.json"), "utf8");
+  const r = await bin(["status", "smoke-r"], { STANDIN_RUN_JSON: runJson });
+  expect(r.code, r.stderr).toBe(0);
+  expect(r.stdout).toMatch(/^smoke-r: running/);
+  expect(r.stdout).toContain("run.json running, 3 attempts");
+  expect(r.stdout).toContain("best     epoch 17 sensitivity_at_10fa=0.7421 (best.pt)");
+  const lines = r.stdout.split("\n").filter((l) => l.startsWith("  attempt "));
+  expect(lines).toEqual([
+    expect.stringMatching(
+      /^ {2}attempt 1 \(1\/7\) timeout: 2026-11-28T15:00:05.000Z -> 2026-11-29T14:40:05.000Z, epoch 21 - attempt 1 stopped at epoch 21 before the 24.00 h timeout/,
+    ),
+    expect.stringMatching(
+      /^ {2}attempt 2 \(2\/7\) preempted: 2026-11-29T14:41:00.000Z -> 2026-11-29T22:10:00.000Z, epoch 28, resumed - attempt 2: SIGINT \(preemption\)/,
+    ),
+    "  attempt 3 (3/7) running: 2026-11-29T22:11:30.000Z -> ..., no epoch done, resumed",
+  ]);
+  const j = await bin(["status", "smoke-r", "--json"], { STANDIN_RUN_JSON: runJson });
+  const doc = JSON.parse(j.stdout);
+  expect(doc.run_json.attempts.map((a: { outcome: string }) => a.outcome)).toEqual([
+    "timeout",
+    "preempted",
+    "running",
+  ]);
+});
+
+test("a preempted run whose app is still live is running: Modal restarts the input", async () => {
+  setApp("ephemeral (detached)");
+  const doc = JSON.parse(readFileSync(join(FIXTURES, "run-json-attempts.json"), "utf8"));
+  doc.exit_status = "preempted";
+  doc.attempts = doc.attempts.slice(0, 2);
+  const r = await bin(["status", "smoke-r"], { STANDIN_RUN_JSON: JSON.stringify(doc) });
+  expect(r.code).toBe(0);
+  expect(r.stdout).toMatch(/^smoke-r: running/);
+});
+
 test("status reads run.json, records the final status, exits 1 for a failed run", async () => {
   setApp("stopped");
   const r = await bin(["status", "smoke-r"], {
@@ -59,12 +99,12 @@ test("status reads run.json, records the final status, exits 1 for a failed run"
       run: "smoke-r",
       exit_status: "failed",
       exit_code: 1,
-      segment: 1,
+      attempt: 1,
     }),
   });
   expect(r.code).toBe(1);
   expect(r.stdout).toMatch(/^smoke-r: failed \(updated\)/);
-  expect(r.stdout).toContain("run.json failed, segment 1");
+  expect(r.stdout).toContain("run.json failed");
   expect(repo.registryLines().at(-1)).toMatchObject({
     run: "smoke-r",
     event: "status",

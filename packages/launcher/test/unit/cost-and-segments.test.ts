@@ -1,6 +1,6 @@
 import { expect, test } from "vitest";
 import { describeEstimate, estimateCost } from "../../src/plan/cost.ts";
-import { MAX_SEGMENTS, segmentCount } from "../../src/plan/segments.ts";
+import { MAX_ATTEMPTS, segmentCount, trainRetries } from "../../src/plan/segments.ts";
 import { projectConfigs } from "../helpers/project.ts";
 
 const { gpus } = projectConfigs();
@@ -31,11 +31,18 @@ test("every GPU in configs/gpus.yaml has a dated price", () => {
   }
 });
 
-test("segments: planned time over the per-call timeout, rounded up", () => {
+test("attempts: planned time over the per-attempt timeout, rounded up", () => {
   expect(segmentCount(0.25, 3600)).toBe(1);
   expect(segmentCount(24, 86_400)).toBe(1);
   expect(segmentCount(24.01, 86_400)).toBe(2);
   expect(segmentCount(100, 86_400)).toBe(5);
   expect(segmentCount(1, 60)).toBe(60);
-  expect(MAX_SEGMENTS).toBe(12);
+  expect(MAX_ATTEMPTS).toBe(11); // Modal's 10 retries + the first attempt
+});
+
+test("train retries: one per extra attempt the time needs, two spares, at most Modal's 10", () => {
+  expect(trainRetries(0.25, 3600)).toBe(2);
+  expect(trainRetries(100, 86_400)).toBe(6);
+  expect(trainRetries(200, 86_400)).toBe(10);
+  expect(trainRetries(1000, 86_400)).toBe(10);
 });

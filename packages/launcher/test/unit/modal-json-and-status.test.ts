@@ -44,6 +44,29 @@ test("status: run.json's final status wins, then Modal's app state, then the reg
   );
 });
 
+test("status across attempts: preempted is not final while Modal restarts; a user stop wins", () => {
+  const app = {
+    app_id: "ap-Older1",
+    description: "",
+    state: "ephemeral (detached)",
+    tasks: 1,
+    created_at: null,
+    stopped_at: null,
+  };
+  const gone = { ...app, state: "stopped", tasks: 0 };
+  // Modal restarts a preempted input / the retry policy starts the next attempt: still running
+  expect(deriveStatus(record({}), app, { exit_status: "preempted" })).toBe("running");
+  expect(deriveStatus(record({ status: "preempted" }), app, { exit_status: "running" })).toBe(
+    "running",
+  );
+  expect(deriveStatus(record({}), gone, { exit_status: "preempted" })).toBe("preempted");
+  // modal app stop reaches the container like a preemption: the user's stop is what happened
+  expect(deriveStatus(record({ status: "stopped" }), gone, { exit_status: "preempted" })).toBe(
+    "stopped",
+  );
+  expect(deriveStatus(record({}), gone, { exit_status: "cancelled" })).toBe("stopped");
+});
+
 test("modal --version and version order", () => {
   expect(parseModalVersion("modal client version: 1.6.4\n")).toBe("1.6.4");
   expect(compareVersions("1.6.4", "1.6.0")).toBe(1);

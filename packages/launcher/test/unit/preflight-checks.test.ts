@@ -317,7 +317,9 @@ test("timeout: over 24 h fails; a longer plan becomes attempts; more than Modal 
   expect(over.fix).toMatch(/--timeout 86400 or less/);
   const seg = only(runChecks(input("full")), "timeout");
   expect(seg).toMatchObject({ ok: true });
-  expect(seg.message).toMatch(/planned 100 h > 86400 s per attempt: 5 attempts, each resuming from last.pt \(6 retries\)/);
+  expect(seg.message).toMatch(
+    /planned 100 h > 86400 s per attempt: 5 attempts, each resuming from last.pt \(6 retries\)/,
+  );
   const many = only(runChecks(input("full", { timeout: 3600 })), "timeout");
   expect(many.ok).toBe(false);
   expect(many.message).toMatch(/needs 100 attempts; Modal allows at most 11/);

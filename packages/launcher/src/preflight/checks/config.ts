@@ -1,11 +1,6 @@
 // Is the launch itself sound: training config, smoke limit, GPU, timeout and attempts.
 import { estimateCost, formatUsd } from "../../plan/cost.ts";
-import {
-  MAX_ATTEMPTS,
-  MAX_TIMEOUT_S,
-  segmentCount,
-  trainRetries,
-} from "../../plan/segments.ts";
+import { MAX_ATTEMPTS, MAX_TIMEOUT_S, segmentCount, trainRetries } from "../../plan/segments.ts";
 import type { CheckInput, CheckResult } from "../types.ts";
 
 const SHOWN_ERRORS = 6;
@@ -159,7 +154,8 @@ export function checkTrainerSchema({ req, facts }: CheckInput): CheckResult {
       return { check, ok: true, message: `not run: ${f.reason}`, fix: null };
     case "rejected": {
       const shown = f.errors.slice(0, SHOWN_ERRORS).join("; ");
-      const more = f.errors.length > SHOWN_ERRORS ? ` (+${f.errors.length - SHOWN_ERRORS} more)` : "";
+      const more =
+        f.errors.length > SHOWN_ERRORS ? ` (+${f.errors.length - SHOWN_ERRORS} more)` : "";
       return {
         check,
         ok: false,
