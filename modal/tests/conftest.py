@@ -23,6 +23,12 @@ TUSZ_FILES = [
     "edf/train/aaaaaaad/s003_2017/03_tcp_ar_a/aaaaaaad_s003_t000.edf",
 ]
 
+LABEL_CSV = (
+    "# version = csv_v1.0.0\n# duration = 3000.00 secs\n"
+    "channel,start_time,stop_time,label,confidence\n"
+    "FP1-F7,0.0000,1200.0000,bckg,1.0000\nFP1-F7,1200.0000,1500.0000,fnsz,1.0000\n"
+)
+
 
 def write_manifest(root: Path, dataset: str = "tuh") -> dict:
     """Write `.bgb-manifest.json` for the files under root, exactly as contracts.md section 1."""
@@ -59,7 +65,10 @@ def make_dataset(root: Path, files: list[str] = TUSZ_FILES, size: int = 3000) ->
     for i, key in enumerate(files):
         p = root / key
         p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_bytes(os.urandom(size + i * 17))
+        if key.endswith(".csv"):  # a TUSZ label file is text the trainer parses; one seizure
+            p.write_text(LABEL_CSV, encoding="utf-8")
+        else:
+            p.write_bytes(os.urandom(size + i * 17))
     return write_manifest(root)
 
 
