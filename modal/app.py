@@ -2,7 +2,7 @@
 
     modal run [--detach] modal/app.py --action train|evaluate|check|stage \\
         --config configs/<file>.yaml --run <name> [--checkpoint /results/<run>/checkpoints/best.pt] \\
-        [--split dev] [--resume]
+        [--split eval] [--resume]
 
 Resources and storage come from BGB_LAUNCH_SPEC (read at import: they are decorator
 arguments). Everything that is not Modal wiring lives in bgb_modal/ and is tested without it.
@@ -95,14 +95,11 @@ def train(
     config_path: str,
     config_text: str,
     resume: bool,
-    segment: int,
-    launch_id: str,  # chosen once per launch; retries and later segments carry the same one
+    launch_id: str,  # chosen once per launch; every attempt of this input carries it
 ) -> dict:
+    """One attempt. Runs past the 24 h timeout go through the function's modal.Retries: the
+    body raises when its time is nearly up and the next attempt resumes (bgb_modal/runner.py)."""
     from bgb_modal.remote import do_train
-
-    def spawn_next(next_segment: int) -> str:
-        call = train.spawn(run, config_path, config_text, True, next_segment, launch_id)
-        return call.object_id
 
     return do_train(
         SPEC,
@@ -110,16 +107,18 @@ def train(
         config_path=config_path,
         config_text=config_text,
         resume=resume,
-        segment=segment,
         launch_id=launch_id,
         call_id=modal.current_function_call_id(),
         commit=results_volume.commit,
-        spawn_next=spawn_next,
+        reload=results_volume.reload,  # to see another run finish building the shared cache
+        max_attempts=function_plan(SPEC)["train"].retries + 1,
     )
 
 
 @_function("evaluate")
-def evaluate(run: str, checkpoint: str, split: str = "dev") -> dict:
+def evaluate(
+    run: str, checkpoint: str, split: str = "eval", config_text: str | None = None
+) -> dict:
     from bgb_modal.remote import do_evaluate
 
     results_volume.reload()  # see checkpoints committed by a training run
@@ -130,6 +129,8 @@ def evaluate(run: str, checkpoint: str, split: str = "dev") -> dict:
         split=split,
         call_id=modal.current_function_call_id(),
         commit=results_volume.commit,
+        reload=results_volume.reload,
+        config_text=config_text,
     )
 
 
@@ -183,9 +184,10 @@ def main(*args: str) -> None:
             raise UsageError(f"--action {a.action} needs a dataset: {ENV_VAR} has none")
         if a.action == "train":
             text = _read_config(a.config or "")
-            call = train.spawn(a.run, a.config, text, a.resume, 1, uuid.uuid4().hex)
+            call = train.spawn(a.run, a.config, text, a.resume, uuid.uuid4().hex)
         elif a.action == "evaluate":
-            call = evaluate.spawn(a.run, a.checkpoint, a.split)
+            text = _read_config(a.config) if a.config else None  # for checkpoints without one
+            call = evaluate.spawn(a.run, a.checkpoint, a.split, text)
         elif a.action == "check":
             call = check.spawn(a.run)
         else:
@@ -197,10 +199,7 @@ def main(*args: str) -> None:
     print(bgb_run_line(a.run, a.action, call.object_id, app.app_id), flush=True)
     if _detached():
         return  # the spawned call keeps running; the launcher follows it by run name and ids
-    result = call.get()  # not detached: the app lives only as long as this client
-    while isinstance(result, dict) and result.get("next_function_call_id"):
-        # a later training segment: follow it, or it would stop with this client
-        result = modal.FunctionCall.from_id(result["next_function_call_id"]).get()
+    result = call.get()  # not detached: the app lives only as long as this client (retries too)
     status = result.get("exit_status") if isinstance(result, dict) else None
     print(f"BGB_RESULT {a.run} {status}: {result.get('message') or ''}".rstrip(), flush=True)
     if status != "succeeded":

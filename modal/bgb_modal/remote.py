@@ -15,15 +15,25 @@ from typing import Any, TextIO
 import yaml
 
 from . import run_record, versions
+from .cache_job import evaluation_cache, key_for
+from .cache_store import CacheError
 from .check import run_checks
-from .entry import UsageError
+from .entry import UsageError, checkpoint_run
 from .manifest import ManifestError, load_manifest
 from .paths import PathError, RunPaths
 from .runner import EvalJob, Hooks, RunnerError, TrainJob, run_evaluate, run_train
 from .spec import LaunchSpec, SpecError, pick_dataset
 from .stage import StageResult, resolve_data_root, stage, staged_dir
 
-_EXPECTED = (SpecError, ManifestError, RunnerError, PathError, UsageError, yaml.YAMLError)
+_EXPECTED = (
+    SpecError,
+    ManifestError,
+    RunnerError,
+    PathError,
+    UsageError,
+    CacheError,
+    yaml.YAMLError,
+)
 
 
 def _out(out: TextIO | None) -> TextIO:
@@ -54,18 +64,48 @@ def _refused(
     results_root: str,
     out: TextIO | None,
     commit: Callable[[], None],
+    launch_id: str | None = None,
 ) -> dict[str, Any]:
+    """Record a refusal: in a new run.json where none exists, or in the run's own record when
+    this is a later attempt of the same launch (a Modal retry refused for a deterministic
+    reason must not leave the record `running` forever). Another run's record is never
+    touched (e.g. a second launch refused because the name is taken)."""
     msg = str(err)
     _out(out).write(f"[bgb] error: {msg}\n")
     rec = _base_record(spec, run, action)
     rec.update(exit_status="failed", ended_at=run_record.utc_now(), message=msg)
-    # Record the failure only where no other run lives.
     try:
         path = Path(str(RunPaths.of(results_root, run).run_json))
-        if not path.exists():
+        prev = run_record.read(path)
+        if prev is None:
             run_record.write(path, rec)
             commit()
-    except (PathError, OSError):
+        elif (
+            launch_id is not None
+            and prev.get("action") == action
+            and prev.get("launch_id") == launch_id
+            and prev.get("exit_status") in ("running", "preempted")
+        ):
+            now = run_record.utc_now()
+            for a in prev.get("attempts") or []:
+                if a.get("outcome") == "running":
+                    a.update(outcome="lost", noticed_at=now)
+            prev.setdefault("attempts", []).append(
+                {
+                    "attempt": len(prev.get("attempts") or []) + 1,
+                    "launch_id": launch_id,
+                    "started_at": now,
+                    "ended_at": now,
+                    "outcome": "failed",
+                    "why": f"refused: {msg}",
+                }
+            )
+            prev.update(exit_status="failed", ended_at=now, message=msg, exit_code=None)
+            prev["attempt"] = len(prev["attempts"])
+            run_record.write(path, prev)
+            commit()
+            return prev
+    except (PathError, OSError, ValueError):
         pass
     return rec
 
@@ -87,11 +127,11 @@ def do_train(
     config_path: str,
     config_text: str,
     resume: bool,
-    segment: int,
     launch_id: str,
     call_id: str | None,
     commit: Callable[[], None],
-    spawn_next: Callable[[int], str | None] | None,
+    reload: Callable[[], None] | None = None,
+    max_attempts: int = 1,
     results_root: str = versions.RESULTS_MOUNT,
     staged_root: str = versions.DATA_VOLUME_MOUNT,
     app_dir: str = versions.APP_DIR,
@@ -100,8 +140,12 @@ def do_train(
     budget_s: float | None = None,
     margin_s: float | None = None,
     stop_grace_s: float = 120.0,
+    interrupt_grace_s: float = 10.0,
     out: TextIO | None = None,
 ) -> dict[str, Any]:
+    """The body of one attempt of `train`. Returns the run record when the run has ended
+    (succeeded, failed, refused); raises to end the attempt as interrupted (preemption,
+    cancellation, the attempt's time budget used: see runner.py)."""
     try:
         cfg = yaml.safe_load(config_text) or {}
         data = cfg.get("data") if isinstance(cfg, dict) else None
@@ -115,7 +159,6 @@ def do_train(
             config_text=config_text,
             data_root=root,
             resume=resume,
-            segment=segment,
             launch_id=launch_id,
             call_id=call_id,
             results_root=results_root,
@@ -132,10 +175,15 @@ def do_train(
             budget_s=spec.timeout_s if budget_s is None else budget_s,
             margin_s=margin_s,
             stop_grace_s=stop_grace_s,
+            interrupt_grace_s=interrupt_grace_s,
+            max_attempts=max_attempts,
+            cache_key=key_for(
+                results_root, {ds.name: ds.version}, cfg, limit_files=spec.limit_files
+            ),
         )
-        return run_train(job, Hooks(commit=commit, spawn_next=spawn_next, out=out))
+        return run_train(job, Hooks(commit=commit, reload=reload, out=out))
     except _EXPECTED as e:
-        return _refused(spec, run, "train", e, results_root, out, commit)
+        return _refused(spec, run, "train", e, results_root, out, commit, launch_id)
 
 
 def evaluation_data_dir(root: str, split: str) -> str:
@@ -159,6 +207,8 @@ def do_evaluate(
     split: str,
     call_id: str | None,
     commit: Callable[[], None],
+    reload: Callable[[], None] | None = None,
+    config_text: str | None = None,
     results_root: str = versions.RESULTS_MOUNT,
     staged_root: str = versions.DATA_VOLUME_MOUNT,
     app_dir: str = versions.APP_DIR,
@@ -168,11 +218,25 @@ def do_evaluate(
 ) -> dict[str, Any]:
     try:
         ds, root = _training_root(spec, None, staged_root)
+        cache = evaluation_cache(
+            results_root=results_root,
+            train_run=checkpoint_run(checkpoint, results_root=results_root),
+            eval_run=run,
+            dataset_versions={ds.name: ds.version},
+            data_root=root,
+            config_text=config_text,
+        )
+        config = None
+        if config_text is not None:  # --config: the program uses it instead of the checkpoint's
+            config = str(RunPaths.of(results_root, run).config)
         job = EvalJob(
             run=run,
             checkpoint=checkpoint,
             data_dir=evaluation_data_dir(root, split),
             split=split,
+            data_root=root,
+            config=config,
+            cache_key=cache,
             results_root=results_root,
             call_id=call_id,
             preset=spec.preset,
@@ -185,7 +249,7 @@ def do_evaluate(
             base_env=base_env,
             budget_s=spec.timeout_s,
         )
-        return run_evaluate(job, Hooks(commit=commit, out=out))
+        return run_evaluate(job, Hooks(commit=commit, reload=reload, out=out))
     except _EXPECTED as e:
         return _refused(spec, run, "evaluate", e, results_root, out, commit)
 
