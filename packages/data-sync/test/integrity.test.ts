@@ -1,10 +1,15 @@
 // Issue 14: data that must never be reported as right when it is not. Each test failed before its fix.
 import { createHash } from "node:crypto";
-import { writeFileSync } from "node:fs";
+import { statSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { GetObjectCommand, HeadObjectCommand } from "@aws-sdk/client-s3";
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+} from "@aws-sdk/client-s3";
 import { expect, test } from "vitest";
-import { client, newBucket, runCli, syncArgs, tempDir } from "./support.ts";
+import { client, MiB, newBucket, runCli, syncArgs, targetArgs, tempDir } from "./support.ts";
 
 const sha = (b: Buffer | Uint8Array) => createHash("sha256").update(b).digest("hex");
 
@@ -57,4 +62,87 @@ test("two source names that normalise to one key fail that pair (exit 1), the re
   await expect(
     client.send(new HeadObjectCommand({ Bucket: bucket, Key: `ds/${NFC}` })),
   ).rejects.toThrow();
+});
+
+/** big.edf (3 parts of 5 MiB) and small.csv, synced once; returns what the next steps need. */
+async function syncedDataset() {
+  const src = tempDir("resync");
+  const state = tempDir("state");
+  writeFileSync(join(src, "big.edf"), Buffer.alloc(12 * MiB, 1));
+  writeFileSync(join(src, "small.csv"), "a,b\n1,2\n");
+  const bucket = await newBucket();
+  const args = syncArgs("tuh", src, bucket, state, ["--include", "**", "--part-size", "5MiB"]);
+  const first = await runCli("sync", args);
+  expect(first.code).toBe(0);
+  return { src, state, bucket, args, target: targetArgs("tuh", src, bucket, state) };
+}
+
+const manifestExists = (bucket: string) =>
+  client.send(new HeadObjectCommand({ Bucket: bucket, Key: "ds/.bgb-manifest.json" })).then(
+    () => true,
+    () => false,
+  );
+
+test("a re-sync that replaces objects and does not finish leaves no manifest that lies; verify says why; the next complete run restores one", async () => {
+  const { src, bucket, args, target } = await syncedDataset();
+  const before = await manifestOf(bucket);
+  // Same size, other bytes: the multipart object is replaced; a broken link fails the run.
+  writeFileSync(join(src, "big.edf"), Buffer.alloc(12 * MiB, 2));
+  symlinkSync(join(src, "nowhere"), join(src, "broken.edf"));
+  const r = await runCli("sync", args);
+  expect(r.code).toBe(1);
+  expect(await manifestExists(bucket)).toBe(false);
+  const v = await runCli("data-sync", ["verify", ...target]);
+  expect(v.code).toBe(3);
+  expect(v.stderr).toMatch(/moved aside.*has not finished.*run pnpm sync tuh/);
+  expect(v.stderr.split("\n").filter(Boolean)).toHaveLength(1);
+
+  unlinkSync(join(src, "broken.edf"));
+  const again = await runCli("sync", args);
+  expect(again.code).toBe(0);
+  const after = await manifestOf(bucket);
+  const big = after.files.find((f) => f.key === "big.edf");
+  expect(big?.sha256).toBe(sha(Buffer.alloc(12 * MiB, 2)));
+  expect(big?.sha256).not.toBe(before.files.find((f) => f.key === "big.edf")?.sha256);
+  expect((await runCli("data-sync", ["verify", ...target])).code).toBe(0);
+  // the moved-aside copy is gone once a consistent manifest is back
+  await expect(
+    client.send(new HeadObjectCommand({ Bucket: bucket, Key: "ds/.bgb-manifest.previous.json" })),
+  ).rejects.toThrow();
+});
+
+test("verify without the journal cannot confirm a multipart object's SHA-256: unverified, exit 1, --deep confirms it", async () => {
+  const { src, bucket } = await syncedDataset();
+  const elsewhere = targetArgs("tuh", src, bucket, tempDir("other-machine"));
+  const v = await runCli("data-sync", ["verify", ...elsewhere, "--json"]);
+  expect(v.code).toBe(1);
+  const out = JSON.parse(v.stdout);
+  expect(out.ok).toBe(false);
+  expect(out.unverified).toEqual([
+    { key: "big.edf", problem: expect.stringMatching(/no journal here.*--deep/) },
+  ]);
+  const human = await runCli("data-sync", ["verify", ...elsewhere]);
+  expect(human.stdout).toMatch(/NOT verified: 1\/2 .*1 unverified/);
+  expect((await runCli("data-sync", ["verify", ...elsewhere, "--deep"])).code).toBe(0);
+});
+
+test("verify reports an object replaced by same-size bytes with no stored SHA-256, from the journal's record", async () => {
+  const { src, bucket, target } = await syncedDataset();
+  const size = statSync(join(src, "small.csv")).size;
+  await client.send(
+    new PutObjectCommand({ Bucket: bucket, Key: "ds/small.csv", Body: Buffer.alloc(size, 120) }),
+  );
+  const v = await runCli("data-sync", ["verify", ...target]);
+  expect(v.code).toBe(1);
+  expect(v.stdout).toMatch(/small\.csv: .*not the one this journal uploaded/);
+});
+
+test("a deleted manifest is written again by the next sync, even when every file is unchanged", async () => {
+  const { bucket, args, target } = await syncedDataset();
+  await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: "ds/.bgb-manifest.json" }));
+  const r = await runCli("sync", args);
+  expect(r.code).toBe(0);
+  expect(r.events.find((e) => e.event === "manifest")).toMatchObject({ written: true });
+  expect(await manifestExists(bucket)).toBe(true);
+  expect((await runCli("data-sync", ["verify", ...target])).code).toBe(0);
 });

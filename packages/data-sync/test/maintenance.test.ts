@@ -44,7 +44,7 @@ test("verify catches an object that went missing behind the journal's back; --ve
   ).toBe(0);
   const ok = await runCli("data-sync", ["verify", ...target(bucket, state), "--json"]);
   expect(ok.code).toBe(0);
-  expect(JSON.parse(ok.stdout)).toMatchObject({ ok: true, problems: [], sizeOnly: 0 });
+  expect(JSON.parse(ok.stdout)).toMatchObject({ ok: true, problems: [], unverified: [] });
 
   const victim = listFiles(src).find((f) => f.endsWith(".edf")) as string;
   await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: `ds/${victim}` }));

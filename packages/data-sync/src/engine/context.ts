@@ -20,6 +20,8 @@ export interface TransferContext {
   bandwidth: BandwidthLimit;
   signal: AbortSignal;
   emit: EmitFn;
+  /** awaited before an object is overwritten (PUT or CompleteMultipartUpload): see manifest-guard.ts */
+  beforeReplace: (relPath: string) => Promise<void>;
   /** how often a file that keeps changing under us is retried before it is reported */
   changeRetries: number;
 }

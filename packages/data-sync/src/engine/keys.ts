@@ -3,6 +3,9 @@ import { MANIFEST_NAME } from "@bgb/shared/manifest";
 
 const MAX_KEY_BYTES = 1024;
 
+/** Where a manifest is moved while a sync replaces the objects it lists (see manifest-guard.ts). */
+export const PREVIOUS_MANIFEST_NAME = ".bgb-manifest.previous.json";
+
 export type KeyCheck = { ok: true; rel: string } | { ok: false; why: string };
 
 /** Normalises a source-relative path and refuses what could escape or confuse the prefix. */
@@ -17,8 +20,8 @@ export function checkRelPath(raw: string, prefix: string): KeyCheck {
   if (/[\u0000-\u001f\u007f\\]/.test(rel)) {
     return { ok: false, why: "path contains a control character or a backslash" };
   }
-  if (rel === MANIFEST_NAME)
-    return { ok: false, why: `${MANIFEST_NAME} is reserved for the dataset manifest` };
+  if (rel === MANIFEST_NAME || rel === PREVIOUS_MANIFEST_NAME)
+    return { ok: false, why: `${rel} is reserved for the dataset manifest` };
   if (Buffer.byteLength(prefix + rel, "utf8") > MAX_KEY_BYTES) {
     return { ok: false, why: `key is longer than ${MAX_KEY_BYTES} bytes` };
   }

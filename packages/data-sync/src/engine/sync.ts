@@ -14,6 +14,7 @@ import { sha256b64 } from "./hashing.ts";
 import { type OpenJournal, openJournal, readJournal } from "./journal/journal.ts";
 import { splitKeyCollisions } from "./keys.ts";
 import { BandwidthLimit, Budget, MemoryBudget } from "./limits.ts";
+import { manifestGuard } from "./manifest-guard.ts";
 import { makePlan, type Plan } from "./plan.ts";
 import { transferFile } from "./transfer-file.ts";
 
@@ -131,6 +132,7 @@ export async function runSync(o: SyncOptions): Promise<SyncSummary> {
       bandwidth: new BandwidthLimit(o.bytesPerSecond),
       signal: run.signal,
       emit: o.emit,
+      beforeReplace: manifestGuard(o.store, o.prefix, journal, o.emit, run.signal),
       changeRetries: 3,
     };
     let fatal: unknown;
@@ -251,6 +253,8 @@ async function warnAboutLifecycle(o: SyncOptions): Promise<void> {
   }
 }
 
+const VERSION_META = "bgb-version";
+
 /** Writes the manifest once every file of the dataset is in the bucket; returns its version. */
 async function writeManifest(
   o: SyncOptions,
@@ -269,18 +273,30 @@ async function writeManifest(
   }
   const manifest = buildManifest(o.dataset, o.layout, files);
   const manifestKey = o.prefix + MANIFEST_NAME;
-  const written =
-    journal.state.manifest?.version !== manifest.version ||
-    journal.state.manifest?.key !== manifestKey;
+  const recorded =
+    journal.state.manifest?.version === manifest.version &&
+    journal.state.manifest?.key === manifestKey;
+  // The journal saying it was written is not enough: it may have been deleted or replaced since.
+  // One HEAD per complete run; the version travels in the object's metadata.
+  const present = recorded
+    ? (await o.store.headObject(manifestKey, { signal: o.signal }))?.metadata[VERSION_META] ===
+      manifest.version
+    : false;
+  const written = !present;
   if (written) {
     const body = Buffer.from(`${JSON.stringify(manifest, null, 1)}\n`);
     await o.store.putObject(
       manifestKey,
       body,
       sha256b64(body),
-      { contentType: "application/json" },
+      { contentType: "application/json", metadata: { [VERSION_META]: manifest.version } },
       { signal: o.signal },
     );
+    const aside = journal.state.manifestAside;
+    if (aside) {
+      // A consistent manifest is back: the moved-aside one only confuses (best-effort).
+      await o.store.deleteObject(aside.previous, { signal: o.signal }).catch(() => undefined);
+    }
     journal.append({ t: "manifest", version: manifest.version, key: manifestKey });
   }
   o.emit({

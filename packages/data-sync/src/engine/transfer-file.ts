@@ -96,6 +96,7 @@ async function putWhole(
       if (!sameIdentity(await file.identity(), entry)) throw new FileChanged();
       const sha = createHash("sha256").update(body).digest();
       checkExpected(entry, sha.toString("hex"));
+      await ctx.beforeReplace(entry.relPath);
       await ctx.requests.with(1, ctx.signal, async () => {
         await ctx.bandwidth.take(body.length, ctx.signal);
         await ctx.store.putObject(
@@ -279,6 +280,7 @@ async function multipart(
     );
     checkExpected(entry, sha);
   }
+  await ctx.beforeReplace(entry.relPath);
   await ctx.requests.with(1, ctx.signal, () =>
     ctx.store.completeMultipart(
       key,

@@ -6,6 +6,7 @@ import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
+  DeleteObjectCommand,
   GetBucketLifecycleConfigurationCommand,
   GetObjectCommand,
   HeadBucketCommand,
@@ -244,6 +245,11 @@ export function createS3Store(opts: S3StoreOptions): ObjectStore {
           new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId }),
           sig(o),
         ),
+      );
+    },
+    async deleteObject(key, o) {
+      await call(`DELETE ${key}`, () =>
+        client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }), sig(o)),
       );
     },
     async listMultipartUploads(prefix, o) {

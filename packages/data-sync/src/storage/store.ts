@@ -93,6 +93,7 @@ export interface ObjectStore {
     opts?: RequestOptions,
   ): Promise<void>;
   abortMultipart(key: string, uploadId: string, opts?: RequestOptions): Promise<void>;
+  deleteObject(key: string, opts?: RequestOptions): Promise<void>;
   listMultipartUploads(prefix: string, opts?: RequestOptions): Promise<RemoteUpload[]>;
   headObject(key: string, opts?: RequestOptions): Promise<ObjectHead | undefined>;
   getObject(key: string, opts?: RequestOptions): Promise<Buffer>;

@@ -89,16 +89,22 @@ export async function verifyCommand(
   const { state } = readJournal(t.journalPath);
   const r = await storeCall(() =>
     verifyBucket(store, t.prefix, state, {
+      dataset,
       deep: Boolean(flags.deep),
       concurrency: s.concurrency,
       signal: cancellation(),
     }),
   );
-  const ok = r.problems.length === 0;
+  // Unverified is not verified: a size that agrees proves nothing about the bytes.
+  const ok = r.problems.length === 0 && r.unverified.length === 0;
   print(flags.json, { event: "verify", dataset, ...r, ok, exit_code: ok ? 0 : 1 }, [
     ...r.problems.map((p) => `  ${p.key}: ${p.problem}`),
-    `${ok ? "verified" : "NOT verified"}: ${r.checked - r.problems.length}/${r.files} objects match manifest ${r.manifestKey} (version ${r.version})` +
-      (r.sizeOnly ? `; ${r.sizeOnly} checked by size only (no journal here: use --deep)` : ""),
+    ...r.unverified.map((p) => `  ${p.key}: unverified: ${p.problem}`),
+    `${ok ? "verified" : "NOT verified"}: ${r.matched}/${r.files} objects match manifest ${r.manifestKey} (version ${r.version})` +
+      (r.problems.length ? `; ${r.problems.length} differ or are missing` : "") +
+      (r.unverified.length
+        ? `; ${r.unverified.length} unverified (SHA-256 not confirmable from checksums: use --deep)`
+        : ""),
   ]);
   return ok ? EXIT.ok : EXIT.someFailed;
 }

@@ -23,6 +23,8 @@ export type JournalRecord =
   /** The upload is no longer ours to continue (aborted, gone, or superseded). */
   | { t: "end"; uploadId: string; why: string }
   | { t: "manifest"; version: string; key: string }
+  /** The manifest was moved to `previous` before its objects were replaced: no manifest is current. */
+  | { t: "superseded"; key: string; previous: string }
   /** Written by compaction: every upload id this journal ever started. */
   | { t: "owned"; ids: string[] };
 

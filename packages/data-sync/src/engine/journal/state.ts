@@ -29,6 +29,8 @@ export interface JournalState {
   /** keys whose CreateMultipartUpload may have happened without its id being recorded */
   intents: Map<string, string>;
   manifest?: { version: string; key: string };
+  /** where a superseded manifest was moved, until a new one is written */
+  manifestAside?: { key: string; previous: string };
   /** lines that failed their checksum or did not parse (a torn tail counts) */
   damagedLines: number;
   records: number;
@@ -93,6 +95,11 @@ export function applyRecord(s: JournalState, rec: JournalRecord): void {
       break;
     case "manifest":
       s.manifest = { version: rec.version, key: rec.key };
+      s.manifestAside = undefined;
+      break;
+    case "superseded":
+      s.manifest = undefined;
+      s.manifestAside = { key: rec.key, previous: rec.previous };
       break;
     case "owned":
       for (const id of rec.ids) s.owned.add(id);
@@ -128,5 +135,6 @@ export function snapshot(s: JournalState): JournalRecord[] {
     for (const [n, p] of u.parts) out.push({ t: "part", uploadId, n, ...p });
   }
   if (s.manifest) out.push({ t: "manifest", ...s.manifest });
+  if (s.manifestAside) out.push({ t: "superseded", ...s.manifestAside });
   return out;
 }
