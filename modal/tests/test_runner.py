@@ -482,3 +482,60 @@ def test_do_train_refuses_a_dataset_of_another_or_no_version(dataset, tmp_path, 
     assert rec["exit_status"] == "failed" and needle in rec["message"]
     assert not (tmp_path / "results/t2/checkpoints").exists()
     assert json.loads((tmp_path / "results/t2/run.json").read_text())["exit_status"] == "failed"
+
+
+def test_a_refused_later_attempt_updates_the_run_record(dataset, tmp_path):
+    """Attempt 1 ran (and died unrecorded); Modal's retry of the same input is refused for a
+    deterministic reason (here the dataset changed under the run): the record says so instead
+    of staying `running` forever. Another launch's refusal leaves the record alone."""
+    root, _ = dataset
+    results = tmp_path / "results"
+    run_train(
+        job(tmp_path, run="t3", epochs=1, results_root=str(results)), Hooks(out=io.StringIO())
+    )
+    path = results / "t3/run.json"
+    rec = json.loads(path.read_text())
+    rec["attempts"][0].update(outcome="running", ended_at=None)
+    rec.update(exit_status="running", ended_at=None)
+    path.write_text(json.dumps(rec))
+
+    def attempt(launch_id: str) -> dict:
+        return do_train(
+            parse_spec(json.dumps(spec_doc(root, "c" * 64))),  # not the mount's version
+            run="t3",
+            config_path="configs/smoke.yaml",
+            config_text=CONFIG.format(epochs=1),
+            resume=False,
+            launch_id=launch_id,
+            call_id=None,
+            commit=lambda: None,
+            results_root=str(results),
+            staged_root=str(tmp_path / "staged"),
+            app_dir=str(FIXTURE_APP_DIR),
+            python=sys.executable,
+            out=io.StringIO(),
+        )
+
+    before = path.read_text()
+    assert attempt("another-launch")["exit_status"] == "failed"
+    assert path.read_text() == before  # not this launch's record to change
+    r = attempt("launch-1")  # the retry of the launch that owns the record
+    on_disk = json.loads(path.read_text())
+    assert r == on_disk and on_disk["exit_status"] == "failed"
+    assert [a["outcome"] for a in on_disk["attempts"]] == ["lost", "failed"]
+    assert on_disk["attempts"][1]["why"].startswith("refused: ") and on_disk["ended_at"]
+
+
+def test_the_record_matches_the_shape_the_launcher_reads(tmp_path):
+    """packages/launcher/test/fixtures/run-json-attempts.json is what `pnpm launch status` is
+    tested with; a record written here has the same keys."""
+    from .conftest import REPO_ROOT
+
+    fixture = json.loads(
+        (REPO_ROOT / "packages/launcher/test/fixtures/run-json-attempts.json").read_text()
+    )
+    rec = run_train(job(tmp_path, epochs=2), Hooks(out=io.StringIO()))
+    assert set(rec) == set(fixture)
+    assert set(rec["attempts"][0]) == set(fixture["attempts"][0])
+    assert set(rec["best"]) == set(fixture["best"])
+    run_record.validate(fixture)
