@@ -7,7 +7,7 @@
 set -eu
 HERE="$(cd "$(dirname "$0")" && pwd)"
 REQ="$HERE/trainer-check-requirements.txt"
-VENV="${BGB_TRAINER_CHECK_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/bgb-tools/trainer-check-venv}"
+VENV="${BGB_TRAINER_CHECK_VENV:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/bgb-tools/trainer-check-venv}"
 STAMP="$VENV/.bgb-requirements.sha256"
 PY="${BGB_PYTHON:-python3}"
 
