@@ -29,11 +29,7 @@ export const STAND_IN_TRAINER_SCHEMA = join(
 /** Where scripts/trainer-check-venv.sh keeps its venv for the test user (shared by tests). */
 export const TRAINER_CHECK_VENV =
   process.env.BGB_TRAINER_CHECK_VENV ??
-  join(
-    process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"),
-    "bgb-tools",
-    "trainer-check-venv",
-  );
+  join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "bgb-tools", "trainer-check-venv");
 
 /** tsx's loader by absolute URL, so the bin also runs from a temporary repo outside this tree. */
 export function tsxLoader(): string {

@@ -40,7 +40,10 @@ async function probeCheckoutGit(abs: string, signal?: AbortSignal): Promise<GitF
   const [toplevel = "", sha = ""] = top.stdout.trim().split("\n");
   // A plain copy inside this project would otherwise report the project's own commit.
   if (realpathSync(toplevel) !== realpathSync(abs)) {
-    return { ok: false, message: "not a git checkout of its own (it lies inside another repository)" };
+    return {
+      ok: false,
+      message: "not a git checkout of its own (it lies inside another repository)",
+    };
   }
   const status = await runCommand(["git", "status", "--porcelain=v1"], opts);
   if (status.code !== 0) return { ok: false, message: "git status failed" };
