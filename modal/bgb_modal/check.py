@@ -15,19 +15,79 @@ from pathlib import Path
 from .manifest import ManifestError, load_manifest, sample_check
 from .spec import DatasetSpec
 
-MAMBA_SNIPPET = """
+# The v3 model's Mamba2 blocks as the trainer builds them (src/brain_brr/models/detector.py):
+# the node stream (d_model 64, headdim 8, d_state 16) over B*19 electrodes and the edge stream
+# (graph.edge_mamba_d_model 16, headdim 4, edge_mamba_d_state 8 in upstream's configs) over
+# B*171 edges, 960 steps, d_conv 4, expand 2; batch 2 here.
+MAMBA2_SHAPES = (
+    ("node", {"d_model": 64, "d_state": 16, "d_conv": 4, "expand": 2, "headdim": 8}, 2 * 19),
+    ("edge", {"d_model": 16, "d_state": 8, "d_conv": 4, "expand": 2, "headdim": 4}, 2 * 171),
+)
+SEQ_LEN = 960
+
+# Runs in the image's Python. It mirrors how the trainer decides to fall back to its Conv1d
+# stand-in (src/brain_brr/models/mamba.py): SEIZURE_MAMBA_FORCE_FALLBACK=1; ImportError from
+# `from mamba_ssm import Mamba2`; any exception constructing Mamba2; in forward an
+# AttributeError/RuntimeError/TypeError mentioning causal_conv1d, NoneType or "object is not
+# callable" (what mamba-ssm raises when the causal-conv1d kernel did not load). Any of those,
+# and any other failure, fails the check. Training runs under torch.cuda.amp.autocast()
+# (mixed_precision: true, float16) with float32 weights, so the pass does the same.
+MAMBA2_PROBE = """
+import os, sys
+
+def fail(stage, err, fallback):
+    what = ("the trainer would silently use its Conv1d fallback" if fallback
+            else "no fallback: training would fail")
+    print("MAMBA2 FAIL %s: %s (%s)" % (stage, err, what), flush=True)
+    sys.exit(1)
+
+def trainer_falls_back(e):
+    text = str(e)
+    return isinstance(e, (AttributeError, RuntimeError, TypeError)) and (
+        "causal_conv1d" in text or "NoneType" in text or "object is not callable" in text)
+
+if os.environ.get("SEIZURE_MAMBA_FORCE_FALLBACK", "0") == "1":
+    fail("environment", "SEIZURE_MAMBA_FORCE_FALLBACK=1 is set", True)
 import torch
-from mamba_ssm import Mamba
-assert torch.cuda.is_available(), "CUDA not available to torch"
+if not torch.cuda.is_available():
+    fail("cuda", "CUDA not available to torch", True)
+try:
+    from mamba_ssm import Mamba2
+except Exception as e:
+    fail("import", "%s: %s" % (type(e).__name__, e), isinstance(e, ImportError))
 torch.manual_seed(0)
-m = Mamba(d_model=16, d_state=16, d_conv=4, expand=2).cuda()
-x = torch.randn(2, 64, 16, device="cuda", requires_grad=True)
-y = m(x)
-y.float().pow(2).mean().backward()
-assert y.shape == x.shape, y.shape
-assert torch.isfinite(y).all() and torch.isfinite(x.grad).all(), "non-finite values"
-print("forward", tuple(y.shape), "backward grad-norm %.4g" % x.grad.norm().item())
+done = []
+for label, kw, batch in SHAPES:
+    try:
+        m = Mamba2(**kw).cuda()
+    except Exception as e:
+        fail(label + " construct", "%s: %s" % (type(e).__name__, e), True)
+    x = torch.randn(batch, SEQ_LEN, kw["d_model"], device="cuda", requires_grad=True)
+    try:
+        with torch.cuda.amp.autocast():
+            y = m(x)
+    except Exception as e:
+        fail(label + " forward", "%s: %s" % (type(e).__name__, e), trainer_falls_back(e))
+    if tuple(y.shape) != tuple(x.shape):
+        fail(label + " forward", "output shape %s != %s" % (tuple(y.shape), tuple(x.shape)), False)
+    try:
+        y.float().pow(2).mean().backward()
+    except Exception as e:
+        fail(label + " backward", "%s: %s" % (type(e).__name__, e), False)
+    grads = [x.grad] + [p.grad for p in m.parameters() if p.grad is not None]
+    if x.grad is None or len(grads) == 1:
+        fail(label + " backward", "no gradient reached the input or the weights", False)
+    if not all(bool(torch.isfinite(g).all()) for g in grads):
+        fail(label + " backward", "non-finite gradient", False)
+    done.append("%s %s %s grad-norm %.3g" % (
+        label, tuple(x.shape), str(y.dtype).replace("torch.", ""), x.grad.float().norm().item()))
+print("MAMBA2 ok forward+backward under autocast on %s: %s" % (
+    torch.cuda.get_device_name(0), "; ".join(done)), flush=True)
 """
+
+
+def mamba2_probe_source() -> str:
+    return f"SHAPES = {MAMBA2_SHAPES!r}\nSEQ_LEN = {SEQ_LEN}\n" + MAMBA2_PROBE
 
 
 @dataclass(frozen=True)
@@ -43,16 +103,42 @@ class CheckResult:
 Runner = Callable[..., subprocess.CompletedProcess[str]]
 
 
-def gpu_matches(expected: str, name: str, memory_mib: float | None) -> bool:
-    """'A100-80GB' matches 'NVIDIA A100-SXM4-80GB' (81920 MiB); 'H100' matches any H100."""
-    gpu_type = expected.split(":")[0].upper()
-    family, _, size = gpu_type.partition("-")
-    if family not in name.upper():
-        return False
-    if size.endswith("GB") and memory_mib is not None:
-        want = float(size[:-2]) * 1024
-        return abs(memory_mib - want) <= 0.15 * want
-    return True
+# nvidia-smi's exact names for each Modal GPU type (Modal's GPU guide lists the types; GPU
+# strings are case-insensitive). "A10" is Modal's name for the A10G; an "A100" request may
+# land on 40 or 80 GB; an "H100" request may be served by an H200 unless it is "H100!";
+# "B200+" may be a B300. Matching is exact: "A10" is not "A100-80GB", "L4" is not "L40S".
+_A100_40 = ("NVIDIA A100-SXM4-40GB", "NVIDIA A100-PCIE-40GB")
+_A100_80 = ("NVIDIA A100-SXM4-80GB", "NVIDIA A100 80GB PCIe")
+_H100 = ("NVIDIA H100 80GB HBM3", "NVIDIA H100 PCIe", "NVIDIA H100 NVL")
+_H200 = ("NVIDIA H200", "NVIDIA H200 NVL")
+GPU_NAMES: dict[str, tuple[str, ...]] = {
+    "T4": ("Tesla T4", "NVIDIA T4"),
+    "L4": ("NVIDIA L4",),
+    "A10": ("NVIDIA A10G", "NVIDIA A10"),
+    "A10G": ("NVIDIA A10G", "NVIDIA A10"),
+    "L40S": ("NVIDIA L40S",),
+    "A100": _A100_40 + _A100_80,
+    "A100-40GB": _A100_40 + _A100_80,
+    "A100-80GB": _A100_80,
+    "RTX-PRO-6000": ("NVIDIA RTX PRO 6000 Blackwell Server Edition",),
+    "H100": _H100 + _H200,
+    "H100!": _H100,
+    "H200": _H200,
+    "B200": ("NVIDIA B200",),
+    "B200+": ("NVIDIA B200", "NVIDIA B300 SXM6 AC"),
+}
+
+
+def parse_gpu(expected: str) -> tuple[str, int]:
+    """'a100-80gb:2' -> ('A100-80GB', 2)."""
+    gpu_type, _, count = expected.strip().partition(":")
+    return gpu_type.upper(), int(count) if count.isdigit() else 1
+
+
+def gpu_matches(expected: str, name: str) -> bool:
+    """Whether nvidia-smi's `name` is a GPU that Modal serves for the type `expected`."""
+    allowed = GPU_NAMES.get(parse_gpu(expected)[0], ())
+    return " ".join(name.split()).casefold() in {a.casefold() for a in allowed}
 
 
 def check_gpu(expected: str | None, *, run: Runner = subprocess.run) -> CheckResult:
@@ -79,22 +165,39 @@ def check_gpu(expected: str | None, *, run: Runner = subprocess.run) -> CheckRes
             mem_mib = None
         gpus.append((name.strip(), mem_mib))
     desc = "; ".join(f"{n} ({m:.0f} MiB)" if m else n for n, m in gpus)
-    if expected and not all(gpu_matches(expected, n, m) for n, m in gpus):
-        return CheckResult("gpu", False, f"{desc}, expected {expected}")
+    if expected:
+        gpu_type, count = parse_gpu(expected)
+        if gpu_type not in GPU_NAMES:
+            known = ", ".join(GPU_NAMES)
+            return CheckResult("gpu", False, f"{desc}; unknown GPU type {expected!r} ({known})")
+        if not all(gpu_matches(expected, n) for n, _ in gpus):
+            return CheckResult("gpu", False, f"{desc}, expected {expected}")
+        if len(gpus) != count:
+            return CheckResult("gpu", False, f"{desc}: {len(gpus)} GPUs, expected {expected}")
     return CheckResult("gpu", True, desc + (f" (expected {expected})" if expected else ""))
 
 
 def check_mamba(
     python: str = "python", *, run: Runner = subprocess.run, timeout_s: float = 900
 ) -> CheckResult:
+    """A Mamba2 forward and backward pass on the GPU, as the v3 model trains (see MAMBA2_PROBE)."""
     try:
-        cp = run([python, "-c", MAMBA_SNIPPET], capture_output=True, text=True, timeout=timeout_s)
+        cp = run(
+            [python, "-c", mamba2_probe_source()],
+            capture_output=True,
+            text=True,
+            timeout=timeout_s,
+        )
     except (FileNotFoundError, subprocess.TimeoutExpired) as e:
-        return CheckResult("mamba-ssm", False, f"could not run: {e}")
-    if cp.returncode != 0:
-        lines = (cp.stderr or cp.stdout).strip().splitlines()
-        return CheckResult("mamba-ssm", False, lines[-1] if lines else f"exit {cp.returncode}")
-    return CheckResult("mamba-ssm", True, "CUDA " + cp.stdout.strip().splitlines()[-1])
+        return CheckResult("mamba2", False, f"could not run: {e}")
+    lines = (cp.stdout or "").strip().splitlines()
+    verdict = next((x for x in reversed(lines) if x.startswith("MAMBA2 ")), None)
+    if cp.returncode == 0 and verdict and verdict.startswith("MAMBA2 ok "):
+        return CheckResult("mamba2", True, verdict.removeprefix("MAMBA2 ok "))
+    if verdict and verdict.startswith("MAMBA2 FAIL "):
+        return CheckResult("mamba2", False, verdict.removeprefix("MAMBA2 FAIL "))
+    err = (cp.stderr or cp.stdout or "").strip().splitlines()
+    return CheckResult("mamba2", False, err[-1] if err else f"exit {cp.returncode}, no verdict")
 
 
 def check_trainer_source(app_dir: str) -> CheckResult:
