@@ -284,6 +284,13 @@ def _existing(rp: RunPaths, action: str) -> dict[str, Any] | None:
     return prev
 
 
+def complete_cache_splits(cache_dir: str) -> frozenset[str]:
+    """Splits of the preprocessing cache that carry their completion marker (cache_store.py)."""
+    from .cache_store import MARKER
+
+    return frozenset(p.parent.name for p in Path(cache_dir).glob(f"*/{MARKER}"))
+
+
 def _log_size(p: Path) -> int:
     try:
         return p.stat().st_size
@@ -457,6 +464,7 @@ def run_train(job: TrainJob, hooks: Hooks | None = None) -> dict[str, Any]:
 
     wants_resume = job.resume or launch_attempt > 1
     resume = wants_resume and last_pt.exists()
+    cache_at_start = complete_cache_splits(cache_dir)
     if resume:
         keeper.before_attempt(rec["best"])
     attempt: dict[str, Any] = {
@@ -569,7 +577,11 @@ def run_train(job: TrainJob, hooks: Hooks | None = None) -> dict[str, Any]:
             interrupted = e
 
         now = run_record.utc_now()
-        progressed = _signature(last_pt) != attempt["last_pt_at_start"]
+        # Progress: a new checkpoint, or (an attempt spent building the shared preprocessing
+        # cache) a cache split completed; the next attempt goes on from either.
+        progressed = _signature(last_pt) != attempt["last_pt_at_start"] or bool(
+            complete_cache_splits(cache_dir) - cache_at_start
+        )
         attempt.update(
             ended_at=now,
             exit_code=None if res is None else res.returncode,
@@ -619,8 +631,8 @@ def run_train(job: TrainJob, hooks: Hooks | None = None) -> dict[str, Any]:
                 end(
                     "timeout",
                     "failed",
-                    f"attempt {n} used its {used} without progress (last.pt unchanged): "
-                    "the run stops here instead of spending its retries",
+                    f"attempt {n} used its {used} without progress (last.pt unchanged, no "
+                    "cache split completed): the run stops here instead of spending its retries",
                 )
             elif launch_attempt >= job.max_attempts:
                 end(

@@ -539,3 +539,20 @@ def test_the_record_matches_the_shape_the_launcher_reads(tmp_path):
     assert set(rec["attempts"][0]) == set(fixture["attempts"][0])
     assert set(rec["best"]) == set(fixture["best"])
     run_record.validate(fixture)
+
+
+def test_an_attempt_spent_building_the_cache_is_progress(tmp_path):
+    """The shared preprocessing cache can take hours before the first epoch: a split completed
+    in an attempt counts as progress (the next attempt reuses it), an unchanged cache does not."""
+    from bgb_modal.cache_store import MARKER
+    from bgb_modal.runner import complete_cache_splits
+
+    cache = tmp_path / "cache" / "tuh" / "k"
+    (cache / ".building" / "train").mkdir(parents=True)
+    (cache / ".building" / "train" / MARKER).write_text("{}")  # not yet renamed into place
+    (cache / "dev").mkdir()  # a split folder without marker is not complete
+    before = complete_cache_splits(str(cache))
+    assert before == frozenset()
+    (cache / "train").mkdir()
+    (cache / "train" / MARKER).write_text("{}")
+    assert complete_cache_splits(str(cache)) - before == {"train"}
