@@ -256,3 +256,13 @@ def test_evaluate_action_without_labels_is_recorded_failed(tmp_path):
     assert "no label file" in log
     assert json.loads((tmp_path / "results/e1/run.json").read_text())["exit_status"] == "failed"
     assert not (tmp_path / "results/t1/evaluations/e1.json").exists()
+
+
+def test_the_app_evaluates_the_held_out_split_unless_told_otherwise():
+    from bgb_modal.entry import parse_args
+
+    ckpt = "/results/t1/checkpoints/best.pt"
+    assert parse_args(["--action", "evaluate", "--checkpoint", ckpt]).split == "eval"
+    assert (
+        parse_args(["--action", "evaluate", "--checkpoint", ckpt, "--split", "dev"]).split == "dev"
+    )
