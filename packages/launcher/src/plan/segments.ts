@@ -8,8 +8,6 @@ export const MAX_RETRIES = 10;
 export const MAX_ATTEMPTS = MAX_RETRIES + 1;
 /** Retries kept beyond the planned time, for preemptions and crashes (each one costs an attempt). */
 export const SPARE_RETRIES = 2;
-/** The preflight's bound on the attempts a plan needs for its time alone. */
-export const MAX_SEGMENTS = MAX_ATTEMPTS;
 export const MAX_TIMEOUT_S = 86_400;
 
 /** Attempts the planned time needs: planned time over the per-attempt timeout, rounded up. */
