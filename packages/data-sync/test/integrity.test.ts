@@ -146,3 +146,41 @@ test("a deleted manifest is written again by the next sync, even when every file
   expect(await manifestExists(bucket)).toBe(true);
   expect((await runCli("data-sync", ["verify", ...target])).code).toBe(0);
 });
+
+test("a file that grows past the part size between the walk and its upload goes multipart, not one PUT of the new size", async () => {
+  const src = tempDir("grow");
+  writeFileSync(join(src, "a.edf"), Buffer.alloc(3 * MiB, 1));
+  writeFileSync(join(src, "b.edf"), "tiny at walk time");
+  const bucket = await newBucket();
+  const grown = Buffer.alloc(17 * MiB, 7);
+  const r = await runCli(
+    "sync",
+    syncArgs("tuh", src, bucket, tempDir("state"), [
+      "--include",
+      "**",
+      "--part-size",
+      "5MiB",
+      "--concurrency",
+      "1",
+      "--bwlimit",
+      "2MiB",
+    ]),
+    {
+      onLine: (l) => {
+        if (l.includes('"file_start"') && l.includes('"a.edf"'))
+          writeFileSync(join(src, "b.edf"), grown);
+        return false;
+      },
+    },
+  );
+  expect(r.code).toBe(0);
+  expect(r.events.find((e) => e.event === "file_done" && e.key === "b.edf")?.size).toBe(
+    grown.length,
+  );
+  const head = await client.send(
+    new HeadObjectCommand({ Bucket: bucket, Key: "ds/b.edf", ChecksumMode: "ENABLED" }),
+  );
+  expect(head.ChecksumSHA256).toMatch(/-4$/); // 4 parts of 5 MiB: a multipart object
+  expect(sha(await objectBytes(bucket, "ds/b.edf"))).toBe(sha(grown));
+  expect((await manifestOf(bucket)).files.find((f) => f.key === "b.edf")?.sha256).toBe(sha(grown));
+});

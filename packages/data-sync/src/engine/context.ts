@@ -12,6 +12,8 @@ export interface TransferContext {
   journal: OpenJournal;
   prefix: string;
   storageClass: string | undefined;
+  /** the requested part size: files larger than this go multipart */
+  partSize: number;
   /** bytes of file data held in memory at once */
   memory: Budget;
   buffers: BufferPool;

@@ -96,6 +96,30 @@ export function planFile(entry: SourceEntry, state: JournalState, opts: PlanOpti
     : { kind: "put", entry, reason: why };
 }
 
+/**
+ * The file's size at open differs from the walk's: choose single PUT or multipart again, so a file
+ * that grew past the part size is never read whole into memory (nor sent as a PUT S3 would refuse).
+ */
+export function replanForSize(
+  item: Exclude<PlanItem, { kind: "skip" }>,
+  size: number,
+  requestedPartSize: number,
+): Exclude<PlanItem, { kind: "skip" }> {
+  const entry = { ...item.entry, size };
+  const partSize = partSizeFor(size, requestedPartSize);
+  const multipart = size > requestedPartSize;
+  if (item.kind === "check")
+    return { ...item, entry, via: multipart ? "multipart" : "put", partSize };
+  const live = item.kind === "multipart" && (item.resume || item.supersedes);
+  if (multipart || live) {
+    // A resume of another size is abandoned by the transfer (its identity no longer matches).
+    const prior =
+      item.kind === "multipart" ? { resume: item.resume, supersedes: item.supersedes } : {};
+    return { kind: "multipart", entry, partSize, reason: item.reason, ...prior };
+  }
+  return { kind: "put", entry, reason: item.reason };
+}
+
 export function makePlan(
   entries: readonly SourceEntry[],
   state: JournalState,

@@ -115,6 +115,7 @@ export async function runSync(o: SyncOptions): Promise<SyncSummary> {
     });
     if (plan.items.some((i) => i.kind === "multipart")) await warnAboutLifecycle(o);
 
+    let bytesSent = 0;
     const run = new AbortController();
     // Every in-flight request listens to this signal; there are legitimately many.
     setMaxListeners(0, run.signal);
@@ -126,18 +127,22 @@ export async function runSync(o: SyncOptions): Promise<SyncSummary> {
       journal,
       prefix: o.prefix,
       storageClass: o.storageClass,
+      partSize: o.partSize,
       memory: new MemoryBudget(o.memoryBudget, o.memoryLimit),
       buffers: new BufferPool(o.partSize, o.memoryBudget),
       requests: new Budget(o.concurrency),
       bandwidth: new BandwidthLimit(o.bytesPerSecond),
       signal: run.signal,
-      emit: o.emit,
+      // bytes_sent: every payload byte the server acknowledged, failed and restarted files too
+      emit: (e) => {
+        if (e.event === "progress") bytesSent += e.bytes;
+        o.emit(e);
+      },
       beforeReplace: manifestGuard(o.store, o.prefix, journal, o.emit, run.signal),
       changeRetries: 3,
     };
     let fatal: unknown;
     let uploaded = 0;
-    let bytesSent = 0;
     const limit = pLimit(o.concurrency);
     await Promise.all(
       plan.items.map((item) =>
@@ -153,12 +158,11 @@ export async function runSync(o: SyncOptions): Promise<SyncSummary> {
           });
           try {
             const r = await transferFile(ctx, item);
-            bytesSent += r.bytesSent;
             if (r.outcome !== "adopted" && r.outcome !== "skipped") uploaded++;
             o.emit({
               event: "file_done",
               key,
-              size: item.entry.size,
+              size: r.size,
               outcome: r.outcome,
               bytes_sent: r.bytesSent,
               ...(r.reason ? { reason: r.reason } : {}),

@@ -9,11 +9,14 @@ import { compositeSha256, sha256b64 } from "./hashing.ts";
 import type { FileIdentity } from "./journal/records.ts";
 import type { ActiveUpload } from "./journal/state.ts";
 import { partCount, partRange } from "./part-size.ts";
-import type { PlanItem } from "./plan.ts";
+import { type PlanItem, replanForSize } from "./plan.ts";
 
 export interface TransferResult {
   outcome: FileOutcome;
+  /** payload bytes the server acknowledged for this file, restarted attempts included */
   bytesSent: number;
+  /** the size of the object committed (the file's size when it was read, not at the walk) */
+  size: number;
   reason?: string;
 }
 
@@ -32,27 +35,42 @@ export async function transferFile(
 ): Promise<TransferResult> {
   let attempt = 0;
   let current: Exclude<PlanItem, { kind: "skip" }> = item;
+  // Every acknowledged byte is reported as progress; counting those covers restarted attempts.
+  let sent = 0;
+  const fctx: TransferContext = {
+    ...ctx,
+    emit: (e) => {
+      if (e.event === "progress") sent += e.bytes;
+      ctx.emit(e);
+    },
+  };
   for (;;) {
     const file = await ctx.source.open(current.entry);
     try {
       // Trust what the file is now, then insist it stays so until the object is committed.
       const id = await file.identity();
+      if (id.size !== current.entry.size) current = replanForSize(current, id.size, ctx.partSize);
       const entry: SourceEntry = { ...current.entry, ...id };
+      let r: Omit<TransferResult, "size">;
       switch (current.kind) {
         case "check":
-          return await checkThenUpload(ctx, file, entry, current.via, current.partSize);
+          r = await checkThenUpload(fctx, file, entry, current.via, current.partSize);
+          break;
         case "put":
-          return await putWhole(ctx, file, entry);
+          r = await putWhole(fctx, file, entry);
+          break;
         case "multipart":
-          return await multipart(
-            ctx,
+          r = await multipart(
+            fctx,
             file,
             entry,
             current.partSize,
             current.resume,
             current.supersedes,
           );
+          break;
       }
+      return { ...r, bytesSent: sent, size: entry.size };
     } catch (err) {
       if (!(err instanceof FileChanged)) throw err;
       attempt++;
@@ -88,7 +106,7 @@ async function putWhole(
   ctx: TransferContext,
   file: OpenedFile,
   entry: SourceEntry,
-): Promise<TransferResult> {
+): Promise<Omit<TransferResult, "size">> {
   const key = ctx.prefix + entry.relPath;
   return ctx.memory.with(ctx.buffers.cost(entry.size), ctx.signal, async () => {
     const body = await file.read(0, entry.size, ctx.buffers.take(entry.size));
@@ -146,7 +164,7 @@ async function multipart(
   partSize: number,
   resume: ActiveUpload | undefined,
   supersedes: ActiveUpload | undefined,
-): Promise<TransferResult> {
+): Promise<Omit<TransferResult, "size">> {
   const key = ctx.prefix + entry.relPath;
   if (supersedes) await abandon(ctx, supersedes, "file changed");
 
@@ -342,7 +360,7 @@ async function adoptIfPresent(
   file: OpenedFile,
   entry: SourceEntry,
   uploadId?: string,
-): Promise<TransferResult | undefined> {
+): Promise<Omit<TransferResult, "size"> | undefined> {
   const match = await remoteMatches(ctx, file, entry);
   if (!match) return undefined;
   checkExpected(entry, match.sha256);
@@ -366,7 +384,7 @@ async function checkThenUpload(
   entry: SourceEntry,
   via: "put" | "multipart",
   partSize: number,
-): Promise<TransferResult> {
+): Promise<Omit<TransferResult, "size">> {
   const adopted = await adoptIfPresent(ctx, file, entry);
   if (adopted) return adopted;
   return via === "multipart"
