@@ -8,7 +8,13 @@ failure. Here every file is handled independently by a thread pool:
   place only when size and SHA-256 match the manifest, so an interrupted copy never leaves a
   file that looks complete, and a source that disagrees with its manifest is rejected;
 - `.bgb-staged.json` is written last, only when every file is in place, so readers can tell a
-  complete copy from a partial one.
+  complete copy from a partial one;
+- progress callbacks (which commit the data Volume) run only while no file is open: modal's
+  `Volume.commit()` reloads the Volume afterwards, and a reload fails while files on it are
+  open ("there are open files preventing the operation"). So at each progress point no new
+  copy starts, the copies in flight finish, the callback runs, then copying resumes;
+- a second run over the same destination (a retry, or `stage` again under the same run name)
+  keeps every verified file and copies only the rest, so an interrupted stage continues.
 """
 
 from __future__ import annotations
@@ -96,8 +102,10 @@ def stage(
     progress_every_s: float = 30.0,
 ) -> StageResult:
     """Copy every manifest file from src_root to dst_root. Never raises for a single file:
-    failures are collected in the result. `on_progress` runs in the calling thread (so it may
-    commit a Volume); an exception from it stops the copy (pending files are not started)."""
+    failures are collected in the result. `on_progress` runs in the calling thread at most
+    every `progress_every_s` and after the last file, always with no copy in flight and so no
+    file open under dst_root: it may commit a Volume. An exception from it stops the copy
+    (pending files are not started)."""
     src, dst = Path(src_root), Path(dst_root)
     dst.mkdir(parents=True, exist_ok=True)
     result = StageResult()
@@ -107,7 +115,7 @@ def stage(
         return result
     (dst / STAGED_MARKER).unlink(missing_ok=True)
 
-    last = time.monotonic()
+    last, reported = time.monotonic(), -1
     workers = max(1, workers)
     todo = iter(manifest.files)
     pending: dict[Future[tuple[str, int]], FileEntry] = {}
@@ -122,31 +130,42 @@ def stage(
                 return
             pending[pool.submit(_copy_one, src, dst, entry)] = entry
 
+    def settle(fut: Future[tuple[str, int]]) -> None:
+        entry = pending.pop(fut)
+        try:
+            what, n = fut.result()
+        except Exception as e:  # noqa: BLE001 - one file's failure never stops the others
+            result.failed.append(str(e) if isinstance(e, ValueError) else f"{entry.key}: {e!r}")
+            return
+        if what == "copied":
+            result.copied += 1
+            result.bytes_copied += n
+        else:
+            result.skipped += 1
+
     try:
         fill()
         while pending:
-            finished, _ = wait(
-                set(pending),
-                timeout=progress_every_s if progress_every_s > 0 else None,
-                return_when=FIRST_COMPLETED,
-            )
-            for fut in finished:
-                entry = pending.pop(fut)
-                try:
-                    what, n = fut.result()
-                except Exception as e:  # noqa: BLE001 - one file's failure never stops the others
-                    msg = str(e) if isinstance(e, ValueError) else f"{entry.key}: {e!r}"
-                    result.failed.append(msg)
-                    continue
-                if what == "copied":
-                    result.copied += 1
-                    result.bytes_copied += n
-                else:
-                    result.skipped += 1
-            fill()
-            if on_progress and (time.monotonic() - last >= progress_every_s or not pending):
-                last = time.monotonic()
+            due = on_progress is not None and time.monotonic() - last >= progress_every_s
+            if due:
+                # Quiesce: let the copies in flight finish (they hold files open), start none.
+                for fut in list(pending):
+                    wait([fut])
+                    settle(fut)
+                assert on_progress is not None
                 on_progress(result)
+                last, reported = time.monotonic(), result.done
+                fill()
+                continue
+            timeout = None
+            if on_progress is not None:
+                timeout = max(0.0, progress_every_s - (time.monotonic() - last))
+            finished, _ = wait(set(pending), timeout=timeout, return_when=FIRST_COMPLETED)
+            for fut in finished:
+                settle(fut)
+            fill()
+        if on_progress is not None and result.done != reported:
+            on_progress(result)  # the final count; the pool is idle, nothing is open
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 

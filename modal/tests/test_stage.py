@@ -1,6 +1,10 @@
 """Staging: parallel, resumable copy from a local tree standing in for the S3 mount to a local
 directory standing in for the data Volume, verified against the manifest."""
 
+import os
+import threading
+from pathlib import Path
+
 import pytest
 
 from bgb_modal.manifest import load_manifest, sha256_file
@@ -14,6 +18,40 @@ from bgb_modal.stage import (
 )
 
 from .conftest import make_dataset
+
+
+def open_files_under(root: Path) -> list[str]:
+    """Files under root that this process holds open (what Modal's reload refuses)."""
+    found = []
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            target = os.readlink(f"/proc/self/fd/{fd}")
+        except OSError:
+            continue
+        if target.startswith(str(root) + os.sep):
+            found.append(target)
+    return found
+
+
+class VolumeCommit:
+    """Stands in for modal 1.6.4's Volume.commit() on the data Volume: commit, then reload,
+    and the reload fails while files on the Volume are open, with Modal's message."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.calls: list[int] = []  # files done at each commit
+        self.called = threading.Event()
+
+    def __call__(self, done: int) -> None:
+        try:
+            held = open_files_under(self.root)
+            if held:
+                raise RuntimeError(
+                    f"there are open files preventing the operation: {held[0]} is open"
+                )
+            self.calls.append(done)
+        finally:
+            self.called.set()
 
 
 def _all_match(src, dst, m):
@@ -84,3 +122,86 @@ def test_rejects_a_source_file_whose_hash_disagrees_with_the_manifest(dataset, t
     assert not is_staged(dst, m.version)
     assert r.copied == m.files_total - 1  # the other files still arrived
     assert resolve_data_root("/data/tuh", str(tmp_path), "tuh", m.version) == "/data/tuh"
+
+
+def test_commits_while_copying_never_meet_an_open_file(tmp_path):
+    """Two sources are pipes, so copies stay open for as long as the test wants: file B
+    finishes while file A is still being written. Committing at that moment (what the
+    previous code did) fails like Modal; stage() must let A finish first and then commit."""
+    src = tmp_path / "mount"
+    src.mkdir()
+    keys = ["a/slow.edf", "b/fast.edf"]
+    make_dataset(src, keys, size=5000)
+    m = load_manifest(src)
+    data = {k: (src / k).read_bytes() for k in keys}
+    for k in keys:  # replace both sources with pipes carrying the same bytes
+        (src / k).unlink()
+        os.mkfifo(src / k)
+    dst = tmp_path / "staged"
+    commit = VolumeCommit(dst)
+
+    def feed() -> None:
+        with open(src / keys[0], "wb") as slow:  # returns once A's copy has opened its source
+            partial = dst / (keys[0] + PARTIAL_SUFFIX)
+            while not partial.exists():  # A's copy holds its .bgb-partial open from here on
+                threading.Event().wait(0.005)
+            (src / keys[1]).write_bytes(data[keys[1]])  # B completes now
+            # A stays open until the first commit ran or (when commits wait for A, as they
+            # must) a while has passed; this bounds the test, it asserts nothing about time.
+            commit.called.wait(2)
+            slow.write(data[keys[0]])
+
+    feeder = threading.Thread(target=feed)
+    feeder.start()
+    try:
+        r = stage(
+            src, dst, m, workers=2, on_progress=lambda res: commit(res.done), progress_every_s=0
+        )
+    finally:
+        feeder.join()
+    assert r.complete and r.failed == [] and r.copied == 2
+    assert commit.calls and commit.calls[-1] == 2
+    assert all(sha256_file(dst / f.key) == f.sha256 for f in m.files)
+
+
+def test_the_commit_stand_in_fails_on_an_open_file(tmp_path):
+    """The stand-in above refuses exactly when a file under the Volume is open."""
+    commit = VolumeCommit(tmp_path)
+    with (
+        open(tmp_path / "x", "wb"),
+        pytest.raises(RuntimeError, match="open files preventing the operation"),
+    ):
+        commit(0)
+    commit(1)
+    assert commit.calls == [1]
+
+
+def test_an_interrupted_stage_continues_under_the_same_run_and_ends_verified(tmp_path):
+    """A stage killed mid-way (here: its commit raises, as a lost container would stop it) is
+    run again over the same destination: it keeps what was verified and committed, copies
+    the rest with commits in between, and ends with the staged marker."""
+    src = tmp_path / "mount"
+    src.mkdir()
+    make_dataset(src, [f"edf/train/p{i:02d}/s001/f.edf" for i in range(24)], size=4000)
+    m = load_manifest(src)
+    dst = staged_dir(tmp_path / "staged", "tuh", m.version)
+    commit = VolumeCommit(tmp_path / "staged")
+
+    def first_attempt(res):
+        commit(res.done)
+        if len(commit.calls) == 2:
+            raise KeyboardInterrupt  # the container goes away after its second commit
+
+    with pytest.raises(KeyboardInterrupt):
+        stage(src, dst, m, workers=3, on_progress=first_attempt, progress_every_s=0)
+    kept = commit.calls[-1]
+    assert 0 < kept < m.files_total and not is_staged(dst, m.version)
+    assert not list(dst.rglob("*" + PARTIAL_SUFFIX))  # quiesced before the commit
+
+    r = stage(src, dst, m, workers=3, on_progress=lambda res: commit(res.done), progress_every_s=0)
+    assert r.complete and r.failed == []
+    assert (r.skipped, r.copied) == (kept, m.files_total - kept)
+    assert is_staged(dst, m.version) and _all_match(src, dst, m)
+    # a third run (another retry of the same run) has nothing left to do
+    again = stage(src, dst, m, workers=3)
+    assert (again.copied, again.skipped, again.complete) == (0, m.files_total, True)
