@@ -254,6 +254,10 @@ def run_child(
             reader.join(timeout=10)
             emit(f"[bgb] trainer exited with code {proc.returncode}\n")
             raise
+        if stopped is None and stop.is_set():
+            # The signal reached the trainer too (Modal signalling the whole container) and it
+            # exited before the loop saw the event: still an interruption, not a trainer failure.
+            stopped = "signal"
         proc.wait()
         reader.join(timeout=30)
         rc = proc.returncode

@@ -252,6 +252,23 @@ def test_sigint_preemption_saves_records_and_ends_interrupted_then_the_restart_r
     assert f"Resumed from epoch {saved + 1}" in (tmp_path / "results/r1/logs/train.log").read_text()
 
 
+def test_sigint_to_the_whole_container_is_a_preemption_not_a_trainer_failure(tmp_path):
+    """A trainer that dies during a preemption (the signal reached it too) leaves the attempt
+    `preempted` (retried), never `failed` (final). The narrow race where it is reaped before
+    the runner sees its own signal is handled in run_child; this test does not isolate it."""
+    pid_file = tmp_path / "trainer.pid"
+    slow = env_with(FIXTURE_EPOCH_SECONDS="0.3", FIXTURE_PID_FILE=str(pid_file))
+    proc = _body(tmp_path, slow)
+    _wait_for(tmp_path / "results/r1/checkpoints/last.pt", proc)
+    # the trainer is gone first (killed outright: no exit latency), then the body's signal lands
+    os.kill(int(pid_file.read_text()), signal.SIGKILL)
+    proc.send_signal(signal.SIGINT)
+    output, _ = proc.communicate(timeout=60)
+    assert proc.returncode != 0 and "RETURNED" not in output, output
+    rec = json.loads((tmp_path / "results/r1/run.json").read_text())
+    assert rec["exit_status"] == "preempted", rec["message"]
+
+
 def test_cancellation_stops_the_trainer_and_is_not_recorded_as_preemption(tmp_path):
     """modal 1.6.4 cancels a running sync input (FunctionCall.cancel, app stop of a running
     input) with SIGUSR1, which its handler turns into InputCancellation in the body."""
