@@ -3,13 +3,25 @@ import { createHash } from "node:crypto";
 import { statSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
+  CreateMultipartUploadCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
   PutObjectCommand,
 } from "@aws-sdk/client-s3";
+import { startFaultProxy } from "@bgb/testkit";
 import { expect, test } from "vitest";
-import { client, MiB, newBucket, runCli, syncArgs, targetArgs, tempDir } from "./support.ts";
+import {
+  client,
+  MiB,
+  newBucket,
+  openUploads,
+  runCli,
+  s3,
+  syncArgs,
+  targetArgs,
+  tempDir,
+} from "./support.ts";
 
 const sha = (b: Buffer | Uint8Array) => createHash("sha256").update(b).digest("hex");
 
@@ -183,4 +195,55 @@ test("a file that grows past the part size between the walk and its upload goes 
   expect(head.ChecksumSHA256).toMatch(/-4$/); // 4 parts of 5 MiB: a multipart object
   expect(sha(await objectBytes(bucket, "ds/b.edf"))).toBe(sha(grown));
   expect((await manifestOf(bucket)).files.find((f) => f.key === "b.edf")?.sha256).toBe(sha(grown));
+});
+
+test("a complete sync whose cleanup may not list multipart uploads warns once and exits 0, also on later runs", async () => {
+  const src = tempDir("nolist");
+  writeFileSync(join(src, "big.edf"), Buffer.alloc(11 * MiB, 5));
+  writeFileSync(join(src, "small.csv"), "x\n");
+  const bucket = await newBucket();
+  const state = tempDir("state");
+  const proxy = await startFaultProxy({ upstream: s3.endpoint });
+  try {
+    // ListMultipartUploads (and the lifecycle read) are bucket-level GETs: deny them all.
+    proxy.setRules([
+      {
+        match: { op: "Other", method: "GET" },
+        action: { kind: "status", status: 403, code: "AccessDenied" },
+      },
+    ]);
+    const args = syncArgs("tuh", src, bucket, state, ["--include", "**", "--part-size", "5MiB"]);
+    for (const round of [1, 2]) {
+      const r = await runCli("sync", args, { endpoint: proxy.endpoint });
+      expect(r.code, `round ${round}`).toBe(0);
+      const warnings = r.events.filter(
+        (e) => e.event === "warning" && /ListMultipartUploads was denied/.test(String(e.message)),
+      );
+      expect(warnings).toHaveLength(1);
+      expect(String(warnings[0]?.message)).toMatch(
+        /the data is complete.*s3:ListBucketMultipartUploads/,
+      );
+    }
+    expect(proxy.stats.requests.Other).toBeGreaterThan(0);
+  } finally {
+    await proxy.stop();
+  }
+  expect(await manifestExists(bucket)).toBe(true);
+});
+
+test("an unfinished upload this journal did not start is kept, with a warning naming gc --all", async () => {
+  const src = tempDir("foreign");
+  writeFileSync(join(src, "big.edf"), Buffer.alloc(11 * MiB, 6));
+  const bucket = await newBucket();
+  await client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: "ds/elsewhere.edf" }));
+  const r = await runCli(
+    "sync",
+    syncArgs("tuh", src, bucket, tempDir("state"), ["--include", "**", "--part-size", "5MiB"]),
+  );
+  expect(r.code).toBe(0);
+  const w = r.events.find(
+    (e) => e.event === "warning" && /not started by this journal/.test(String(e.message)),
+  );
+  expect(String(w?.message)).toMatch(/1 unfinished upload.*gc tuh --all/);
+  expect(await openUploads(bucket, "ds/")).toBe(1);
 });

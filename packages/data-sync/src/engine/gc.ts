@@ -96,11 +96,12 @@ export async function cleanupLeftovers(
   prefix: string,
   journal: OpenJournal,
   signal: AbortSignal,
-): Promise<number> {
+): Promise<{ aborted: number; foreign: number }> {
   const s = journal.state;
   const live = new Set([...s.uploads.values()].map((u) => u.uploadId));
   const leftovers = [...s.owned].some((id) => !live.has(id)) || s.intents.size > 0;
-  if (!leftovers) return 0; // nothing to look for: no request
+  if (!leftovers) return { aborted: 0, foreign: 0 }; // nothing to look for: no request
   const r = await runGc(store, prefix, s, { all: false, dryRun: false, signal, journal });
-  return r.aborted;
+  const foreign = r.decisions.filter((d) => d.action === "keep" && !live.has(d.upload.uploadId));
+  return { aborted: r.aborted, foreign: foreign.length };
 }

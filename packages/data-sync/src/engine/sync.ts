@@ -193,13 +193,7 @@ export async function runSync(o: SyncOptions): Promise<SyncSummary> {
     if (failures.length === 0) {
       const keys = listing.entries.map((e) => e.relPath);
       manifestVersion = await writeManifest(o, journal, keys);
-      const cleaned = await cleanupLeftovers(o.store, o.prefix, journal, o.signal);
-      if (cleaned > 0) {
-        o.emit({
-          event: "warning",
-          message: `aborted ${cleaned} unfinished upload(s) that interrupted runs left behind`,
-        });
-      }
+      await cleanUp(o, journal);
     }
     return {
       ...summarize(plan, failures, uploaded, bytesSent, false),
@@ -207,6 +201,40 @@ export async function runSync(o: SyncOptions): Promise<SyncSummary> {
     };
   } finally {
     journal.close();
+  }
+}
+
+/**
+ * Best-effort: the data is in and the manifest written whatever happens here. A policy without
+ * s3:ListBucketMultipartUploads is common; it earns one warning, not a failed run.
+ */
+async function cleanUp(o: SyncOptions, journal: OpenJournal): Promise<void> {
+  let r: { aborted: number; foreign: number };
+  try {
+    r = await cleanupLeftovers(o.store, o.prefix, journal, o.signal);
+  } catch (err) {
+    if (o.signal.aborted) return;
+    const why =
+      err instanceof StoreError && err.kind === "access-denied"
+        ? "ListMultipartUploads was denied"
+        : errorText(err);
+    o.emit({
+      event: "warning",
+      message: `could not look for unfinished uploads that interrupted runs may have left under s3://${o.store.bucket}/${o.prefix} (${why}); the data is complete. They are billed until aborted: allow s3:ListBucketMultipartUploads and s3:AbortMultipartUpload, or add an AbortIncompleteMultipartUpload lifecycle rule, or run pnpm data-sync gc ${o.dataset} with credentials that may`,
+    });
+    return;
+  }
+  if (r.aborted > 0) {
+    o.emit({
+      event: "warning",
+      message: `aborted ${r.aborted} unfinished upload(s) that interrupted runs left behind`,
+    });
+  }
+  if (r.foreign > 0) {
+    o.emit({
+      event: "warning",
+      message: `${r.foreign} unfinished upload(s) under s3://${o.store.bucket}/${o.prefix} were not started by this journal (a deleted journal, another machine or tool?) and were kept; pnpm data-sync gc ${o.dataset} --all aborts them`,
+    });
   }
 }
 
