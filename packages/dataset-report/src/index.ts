@@ -12,6 +12,7 @@ export {
   type Report,
   type SplitFigures,
 } from "./analysis/types.ts";
+export { type ReportRunOptions, runReport } from "./cli/run-report.ts";
 export {
   EDF_FIXED_BYTES,
   type EdfHeaderResult,
@@ -20,5 +21,9 @@ export {
   parseEdfHeader,
 } from "./edf/header.ts";
 export { type ReportLayout, scanLayout } from "./layout/scan.ts";
+export { reportCharts } from "./render/charts.ts";
+export { renderHtml } from "./render/html.ts";
+export { renderedCharts, renderJson, writeHtml, writePngs } from "./render/outputs.ts";
+export { renderTerminal } from "./render/terminal.ts";
 export { type LocalSourceOptions, readLocalDataset } from "./source/local.ts";
 export { readEdfHeaderFile } from "./source/read-edf-file.ts";
