@@ -56,7 +56,10 @@ describe("configs/", () => {
   it("the full training config is the realistic A100 one", () => {
     const r = loadConfigFile(join(repoRoot, "configs/tusz_train_a100.yaml"), "training");
     expect(r.config?.training.epochs).toBe(100);
-    expect(r.config?.training.learning_rate).toBe(3e-4);
+    expect(r.config?.training.learning_rate).toBe(3e-5); // upstream's tuned value
+    expect(r.config?.training.gradient_clip).toBe(0.5);
+    expect(r.config?.model.architecture).toBe("v3");
+    expect(r.config?.model.graph?.enabled).toBe(true);
     expect(r.config?.training.early_stopping.metric).toBe("sensitivity_at_10.0fa");
     expect(r.config?.data.cache_dir).toBe(r.config?.experiment.cache_dir);
   });

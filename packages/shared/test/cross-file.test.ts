@@ -170,8 +170,25 @@ describe("validateFiles on a broken copy of launch.yaml", () => {
   it("says when a launch config is named like a training config", () => {
     const copy = join(root, "configs/launch.local.yaml");
     writeText(copy, "presets: {}\n");
-    expect(validateFiles([copy], root).lines).toEqual([
+    expect(validateFiles([copy], root).lines).toContain(
       "configs/launch.local.yaml: presets: unknown key (launch.local.yaml is read as a training config; a launch config must be named launch.yaml)",
+    );
+  });
+
+  it("preemptible: false is refused: Modal has no nonpreemptible GPU functions", () => {
+    editYaml(launch(), [[["presets", "full", "preemptible"], false]]);
+    expect(validateFiles([launch()], root)).toEqual({
+      ok: false,
+      lines: [
+        "configs/launch.yaml: presets.full.preemptible: must be true: Modal does not support nonpreemptible (preemptible: false) for GPU functions; a preempted run resumes from last.pt (got false)",
+      ],
+    });
+  });
+
+  it("the trainer pin needs the full 40-character commit", () => {
+    editYaml(launch(), [[["trainer", "commit"], "7504b39"]]);
+    expect(validateFiles([launch()], root).lines).toEqual([
+      'configs/launch.yaml: trainer.commit: expected the full 40-character lower-case commit id (git rev-parse <tag>^{commit}) (got "7504b39")',
     ]);
   });
 });

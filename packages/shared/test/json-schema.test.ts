@@ -17,19 +17,20 @@ describe("committed JSON Schemas", () => {
     ).toBe(true);
   });
 
-  it("the training schema forbids unknown keys and knows the later model form", () => {
+  it("the training schema forbids unknown keys and has the pinned trainer's v3 model keys", () => {
     const t = JSON.parse(allJsonSchemas().find((s) => s.kind === "training")?.text ?? "{}");
     expect(t.additionalProperties).toBe(false);
-    expect(Object.keys(t.properties.model.properties)).toEqual(
-      expect.arrayContaining([
-        "encoder",
-        "rescnn",
-        "decoder",
-        "mamba",
-        "architecture",
-        "tcn",
-        "graph",
-      ]),
+    expect(Object.keys(t.properties.model.properties).sort()).toEqual(
+      ["architecture", "graph", "mamba", "name", "tcn"].sort(),
     );
+    expect(t.properties.model.additionalProperties).toBe(false);
+  });
+
+  it("the launch schema pins the trainer by full commit and documents preemptible: true", () => {
+    const l = JSON.parse(allJsonSchemas().find((s) => s.kind === "launch")?.text ?? "{}");
+    expect(l.properties.trainer.properties.commit.pattern).toBe("^[0-9a-f]{40}$");
+    expect(l.required).toContain("trainer");
+    const preset = l.properties.presets.properties.full;
+    expect(preset.properties.preemptible.description).toMatch(/^Always true: Modal does not/);
   });
 });

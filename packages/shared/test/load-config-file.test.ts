@@ -13,6 +13,9 @@ beforeEach(() => {
 });
 
 const lines = (files: string[]) => validateFiles(files, root);
+/** The rest of a minimal training config that draws no warning of its own. */
+const QUIET =
+  "data: { cache_dir: c }\nexperiment: { cache_dir: c }\nmodel: { graph: { enabled: true } }\n";
 
 describe("validateFiles on a broken copy of a training config", () => {
   it("names file and key path for an unknown key", () => {
@@ -32,11 +35,11 @@ describe("validateFiles on a broken copy of a training config", () => {
   });
 
   it("names file and key path for a broken cross-field rule", () => {
-    editYaml(smoke, [[["experiment", "device"], "cpu"]]);
+    editYaml(smoke, [[["postprocessing", "duration", "max_duration_s"], 2]]);
     expect(lines([smoke])).toEqual({
       ok: false,
       lines: [
-        `${SMOKE}: training.mixed_precision: mixed precision needs a GPU but experiment.device is cpu (set mixed_precision: false)`,
+        `${SMOKE}: postprocessing.duration.min_duration_s: min_duration_s (3) must not exceed max_duration_s (2)`,
       ],
     });
   });
@@ -90,7 +93,10 @@ describe("YAML 1.1 vs 1.2 and normalisation", () => {
   });
 
   it("warns that PyYAML reads an unquoted 3e-4 as a string", () => {
-    writeText(smoke, `training:\n  learning_rate: 3e-4\n  epochs: 1\n`);
+    writeText(
+      smoke,
+      `training:\n  learning_rate: 3e-4\n  epochs: 1\n  early_stopping: { metric: auroc }\n${QUIET}`,
+    );
     const r = loadConfigFile(smoke, "training");
     expect(r.config?.training.learning_rate).toBe(0.0003);
     expect(r.warnings.map(formatIssue)).toEqual([
@@ -100,7 +106,10 @@ describe("YAML 1.1 vs 1.2 and normalisation", () => {
   });
 
   it("warns about YAML 1.1 booleans and octals", () => {
-    writeText(smoke, `experiment:\n  name: off\n  seed: 0755\n`);
+    writeText(
+      smoke,
+      `experiment:\n  name: off\n  seed: 0755\n  cache_dir: c\ntraining:\n  early_stopping: { metric: auroc }\ndata: { cache_dir: c }\nmodel: { graph: { enabled: true } }\n`,
+    );
     const r = loadConfigFile(smoke, "training");
     expect(r.errors).toEqual([]);
     expect(r.warnings.map((w) => w.path)).toEqual(["experiment.name", "experiment.seed"]);
@@ -118,7 +127,23 @@ describe("upstream traps", () => {
   it("fa_rates floats: sensitivity_at_10fa is an error with a hint", () => {
     editYaml(smoke, [[["training", "early_stopping", "metric"], "sensitivity_at_10fa"]]);
     expect(lines([smoke]).lines).toEqual([
-      `${SMOKE}: training.early_stopping.metric: sensitivity_at_10fa is not a metric the evaluation produces, so early stopping cannot track it (upstream this stopped a 100-epoch run after a few epochs) (did you mean sensitivity_at_10.0fa?)`,
+      `${SMOKE}: training.early_stopping.metric: sensitivity_at_10fa is not a metric the trainer computes per epoch: it reads as 0.0 every epoch, so best.pt is just the latest epoch and early stopping ends the run at epoch patience + 2 (did you mean sensitivity_at_10.0fa?)`,
+    ]);
+  });
+
+  it("the trainer's default metric (sensitivity_at_10fa) is the same trap", () => {
+    editYaml(smoke, [[["training", "early_stopping"], undefined]]);
+    expect(lines([smoke]).lines).toEqual([
+      expect.stringMatching(
+        /training\.early_stopping\.metric: sensitivity_at_10fa is not a metric/,
+      ),
+    ]);
+  });
+
+  it("evaluation.metrics names are not per-epoch metrics the loop can track", () => {
+    editYaml(smoke, [[["training", "early_stopping", "metric"], "specificity"]]);
+    expect(lines([smoke]).lines).toEqual([
+      expect.stringMatching(/metric: specificity is not a metric the trainer computes per epoch/),
     ]);
   });
 
@@ -149,35 +174,71 @@ describe("upstream traps", () => {
     ]);
   });
 
-  it("data.cache_dir vs experiment.cache_dir: different values are an error", () => {
+  it("data.cache_dir vs experiment.cache_dir: different values warn, as the trainer's loop does", () => {
     editYaml(smoke, [[["experiment", "cache_dir"], "/cache"]]);
+    expect(lines([smoke])).toEqual({
+      ok: true,
+      lines: [
+        `warning: ${SMOKE}: experiment.cache_dir: differs from data.cache_dir (/results/cache/tusz); the trainer's window cache is data.cache_dir only (set both to /results/cache/tusz)`,
+      ],
+    });
+  });
+
+  it("the defaults differ too (cache/data vs cache)", () => {
+    editYaml(smoke, [
+      [["data", "cache_dir"], undefined],
+      [["experiment", "cache_dir"], undefined],
+    ]);
     expect(lines([smoke]).lines).toEqual([
-      `${SMOKE}: experiment.cache_dir: differs from data.cache_dir (/results/cache/smoke); the trainer writes and reads its window cache at data.cache_dir only (set both to /results/cache/smoke or remove experiment.cache_dir)`,
+      expect.stringMatching(
+        /^warning: .*experiment\.cache_dir: differs from data\.cache_dir \(cache\/data\)/,
+      ),
     ]);
   });
 
-  it("experiment.cache_dir alone warns that the trainer reads data.cache_dir", () => {
-    editYaml(smoke, [[["data", "cache_dir"], undefined]]);
-    const r = validateFiles([smoke], root);
-    expect(r.ok).toBe(true);
-    expect(r.lines).toEqual([
-      `warning: ${SMOKE}: experiment.cache_dir: the trainer's window cache uses data.cache_dir (default cache/data), not experiment.cache_dir (set data.cache_dir: /results/cache/smoke)`,
-    ]);
-  });
-
-  it("mamba conv_kernel outside 2..4 fails on cuda/auto, passes on cpu", () => {
+  it("mamba conv_kernel is 2..4 in the trainer's schema, on any device", () => {
     editYaml(smoke, [
       [["model", "mamba", "conv_kernel"], 5],
-      [["experiment", "device"], "auto"],
-    ]);
-    expect(lines([smoke]).lines).toEqual([
-      `${SMOKE}: model.mamba.conv_kernel: the mamba CUDA kernels accept conv_kernel 2..4, got 5 (experiment.device is auto) (use 4)`,
-    ]);
-    editYaml(smoke, [
       [["experiment", "device"], "cpu"],
       [["training", "mixed_precision"], false],
     ]);
-    expect(lines([smoke])).toEqual({ ok: true, lines: [] });
+    expect(lines([smoke]).lines).toEqual([
+      `${SMOKE}: model.mamba.conv_kernel: must be <= 4 (got 5)`,
+    ]);
+  });
+
+  it("an unknown split_policy passes the trainer's schema (a plain str) but stops its loop", () => {
+    editYaml(smoke, [[["data", "split_policy"], "official"]]);
+    expect(lines([smoke]).lines).toEqual([
+      `${SMOKE}: data.split_policy: the trainer's loop stops with "Unknown split_policy: official" after the GPU has started (did you mean official_tusz?)`,
+    ]);
+  });
+
+  it("edge_mamba_d_model must be a multiple of 8 (the model asserts it when built)", () => {
+    editYaml(smoke, [[["model", "graph", "edge_mamba_d_model"], 12]]);
+    expect(lines([smoke]).lines).toEqual([
+      `${SMOKE}: model.graph.edge_mamba_d_model: must be a multiple of 8 for the CUDA kernels (got 12); the trainer asserts it when it builds the model (use 16)`,
+    ]);
+  });
+
+  it("gradient_accumulation_steps is accepted but never read: a value other than 1 warns", () => {
+    editYaml(smoke, [[["training", "gradient_accumulation_steps"], 4]]);
+    expect(lines([smoke])).toEqual({
+      ok: true,
+      lines: [
+        `warning: ${SMOKE}: training.gradient_accumulation_steps: the trainer's schema accepts 4 but its training loop never reads it: every step updates the weights (remove it (or set 1))`,
+      ],
+    });
+  });
+
+  it("mixed precision on a cpu device is ignored by the trainer: a warning", () => {
+    editYaml(smoke, [[["experiment", "device"], "cpu"]]);
+    expect(lines([smoke])).toEqual({
+      ok: true,
+      lines: [
+        `warning: ${SMOKE}: training.mixed_precision: ignored: mixed precision needs CUDA but experiment.device is cpu (set mixed_precision: false)`,
+      ],
+    });
   });
 
   it("an upstream-era config with every trap reports them all in one pass", () => {
@@ -213,6 +274,7 @@ describe("upstream traps", () => {
       "training.gradient_accumulation_step",
       "training.early_stopping.metric",
       "resources.compile_modle",
+      "warning: model.graph",
       "warning: training.learning_rate",
       "warning: experiment.cache_dir",
     ]);
@@ -252,27 +314,9 @@ describe("other cross-field rules", () => {
       "postprocessing.morphology.closing_kernel: must be odd (got 30)",
     ],
     [
-      "even rescnn kernel",
-      [
-        [
-          ["model", "rescnn", "kernel_sizes"],
-          [3, 4, 7],
-        ],
-      ],
-      "model.rescnn.kernel_sizes.1: must be odd (got 4)",
-    ],
-    [
       "min_duration_s > max_duration_s",
       [[["postprocessing", "duration", "min_duration_s"], 700]],
       "postprocessing.duration.min_duration_s: min_duration_s (700) must not exceed max_duration_s (600)",
-    ],
-    [
-      "persistent workers without workers",
-      [
-        [["data", "num_workers"], 0],
-        [["data", "persistent_workers"], true],
-      ],
-      "data.persistent_workers: PyTorch refuses persistent_workers with num_workers 0 (set num_workers > 0 or persistent_workers: false)",
     ],
     [
       "learning rate out of range",
@@ -285,29 +329,22 @@ describe("other cross-field rules", () => {
     expect(lines([smoke]).lines).toEqual([`${SMOKE}: ${expected}`]);
   });
 
-  it("split_policy custom without split_seed warns", () => {
-    editYaml(smoke, [[["data", "split_policy"], "custom"]]);
-    expect(lines([smoke])).toEqual({
-      ok: true,
-      lines: [
-        `warning: ${SMOKE}: data.split_seed: split_policy custom without split_seed: the split depends on the trainer's default seed (set split_seed so reruns and resumed segments use the same split)`,
-      ],
-    });
-  });
-
-  it("accepts the later architecture/tcn/graph model form", () => {
+  it("the v2.1 U-Net layout and the tcn-only architecture are gone from the pinned trainer", () => {
     editYaml(smoke, [
-      [["model", "encoder"], undefined],
-      [["model", "rescnn"], undefined],
-      [["model", "decoder"], undefined],
+      [["model", "encoder"], { stages: 4, channels: [64, 128, 256, 512] }],
       [["model", "architecture"], "tcn"],
       [
-        ["model", "tcn"],
-        { num_layers: 8, channels: [64, 128, 256, 512], kernel_size: 7, dropout: 0.15 },
+        ["model", "tcn", "channels"],
+        [64, 128, 256, 512],
       ],
-      [["model", "graph"], { enabled: true, top_k: 3, edge_mamba_d_model: 16 }],
+      [["resources"], { compile_model: false }],
     ]);
-    expect(lines([smoke])).toEqual({ ok: true, lines: [] });
+    expect(lines([smoke]).lines).toEqual([
+      `${SMOKE}: model.architecture: expected one of v3, got "tcn"`,
+      `${SMOKE}: model.tcn.channels: unknown key`,
+      `${SMOKE}: model.encoder: unknown key`,
+      `${SMOKE}: resources.compile_model: unknown key`,
+    ]);
   });
 });
 

@@ -40,9 +40,10 @@ export const launchPresetSchema = z.strictObject({
   memory_mib: z.number().int().min(1024).describe("Memory in MiB"),
   // Modal's `nonpreemptible=True` is not supported for GPU functions, and every preset has a GPU.
   preemptible: z
-    .literal(true, {
-      error:
-        "must be true: Modal does not support nonpreemptible (preemptible: false) for GPU functions; preempted runs resume from last.pt",
+    .boolean()
+    .refine((v) => v, {
+      message:
+        "must be true: Modal does not support nonpreemptible (preemptible: false) for GPU functions; a preempted run resumes from last.pt",
     })
     .describe("Always true: Modal does not support non-preemptible GPU functions"),
   datasets: z.array(identifier).describe("Keys of configs/datasets.yaml to mount"),
