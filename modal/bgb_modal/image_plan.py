@@ -3,9 +3,11 @@
 app.py applies the plan to `modal.Image`; tests check the plan (and, separately, the Image
 object that app.py built). The order is the one that works for mamba-ssm (issue 4):
 CUDA devel base with Python, entrypoint cleared, build tools, CUDA env, torch from the cu121
-index, packaging/wheel/setuptools, causal-conv1d and mamba-ssm without build isolation, an
-import check, the trainer's dependencies, and local files last (so editing them never
-invalidates the expensive layers).
+index, setuptools/wheel/packaging/ninja, mamba-ssm's pinned requirements, causal-conv1d and
+mamba-ssm without build isolation or dependencies, an import check, the trainer's
+dependencies, the v3 model's PyTorch Geometric and pytorch-tcn, an import of every module the
+trainer uses, and local files last (so editing them never invalidates the expensive
+layers). Every package is pinned in versions.py (issue 9).
 """
 
 from __future__ import annotations
@@ -16,11 +18,20 @@ from typing import Any
 
 from . import versions as v
 
-IMPORT_CHECK = (
-    'python -c "import torch, causal_conv1d, mamba_ssm; '
+# After mamba-ssm: the class the trainer uses imports (no GPU at build time, so no kernel runs).
+MAMBA_IMPORT_CHECK = (
+    'python -c "import torch, causal_conv1d, mamba_ssm; from mamba_ssm import Mamba2; '
     "print('mamba_ssm', mamba_ssm.__version__, 'torch', torch.__version__, "
     "'cuda', torch.version.cuda)\""
 )
+# Last install step: every module the trainer imports loads (catches an extension built
+# against another torch, or a missing v3 dependency, at build time instead of in a run).
+# No `pip check`: the image also holds packages Modal manages, which are not ours to pin.
+FINAL_CHECK = (
+    "python -c 'import " + ", ".join(v.TRAINER_IMPORTS) + '; print("trainer imports ok")\''
+)
+# Compiled against the installed torch; their requirements are installed, pinned, before them.
+NO_DEPS_BUILD = "--no-build-isolation --no-deps"
 LOCAL_IGNORE = ("**/__pycache__", "**/*.pyc", "**/.pytest_cache")
 
 
@@ -47,12 +58,20 @@ def image_plan(trainer_source: Path | None, configs_dir: Path | None) -> list[St
                 },
             ),
         ),
-        Step("pip_install", v.TORCH_PACKAGES, {"index_url": v.TORCH_INDEX_URL}),
+        Step(
+            "pip_install",
+            v.TORCH_PACKAGES,
+            {"index_url": v.TORCH_INDEX_URL, "extra_index_url": v.PYPI_INDEX_URL},
+        ),
         Step("pip_install", v.BUILD_TOOLS),
-        Step("pip_install", (v.CAUSAL_CONV1D,), {"extra_options": "--no-build-isolation"}),
-        Step("pip_install", (v.MAMBA_SSM,), {"extra_options": "--no-build-isolation"}),
-        Step("run_commands", (IMPORT_CHECK,)),
+        Step("pip_install", v.MAMBA_DEPS),
+        Step("pip_install", (v.CAUSAL_CONV1D,), {"extra_options": NO_DEPS_BUILD}),
+        Step("pip_install", (v.MAMBA_SSM,), {"extra_options": NO_DEPS_BUILD}),
+        Step("run_commands", (MAMBA_IMPORT_CHECK,)),
         Step("pip_install", v.TRAINER_PACKAGES),
+        Step("pip_install", v.PYG_EXTENSIONS, {"find_links": v.PYG_WHEEL_PAGE}),
+        Step("pip_install", v.V3_PACKAGES),
+        Step("run_commands", (FINAL_CHECK,)),
     ]
     # Local files last.
     if trainer_source is not None and trainer_source.is_dir():

@@ -140,15 +140,16 @@ EXPECTED_ORDER = [
     "ENV CUDA_HOME=/usr/local/cuda",
     "ENV PATH=/usr/local/nvidia/bin:/usr/local/cuda/bin:",
     "ENV TORCH_CUDA_ARCH_LIST='8.0;9.0'",
-    (
-        "RUN python -m pip install 'numpy<2' torch==2.2.2 torchvision==0.17.2 "
-        "--index-url https://download.pytorch.org/whl/cu121"
-    ),
-    "RUN python -m pip install packaging setuptools wheel",
-    "RUN python -m pip install causal-conv1d==1.4.0 --no-build-isolation",
-    "RUN python -m pip install mamba-ssm==2.2.2 --no-build-isolation",
+    "RUN python -m pip install filelock==",  # torch's step (pins sorted by Modal)
+    "RUN python -m pip install ninja==1.11.1.1 packaging==25.0 setuptools==69.5.1 wheel==0.43.0",
+    "RUN python -m pip install certifi==",  # mamba-ssm's requirements, transformers 4.x
+    "RUN python -m pip install causal-conv1d==1.4.0 --no-build-isolation --no-deps",
+    "RUN python -m pip install mamba-ssm==2.2.2 --no-build-isolation --no-deps",
     'RUN python -c "import torch, causal_conv1d, mamba_ssm;',
-    "RUN python -m pip install click==",
+    "RUN python -m pip install absl-py==",  # the trainer's dependencies
+    "RUN python -m pip install torch-scatter==2.1.2+pt22cu121 torch-sparse==0.6.18+pt22cu121",
+    "RUN python -m pip install aiohappyeyeballs==",  # PyG and pytorch-tcn
+    "RUN python -c 'import click, mamba_ssm",
     "LOCAL /app/src <- ",
     "LOCAL /app/configs <- ",
     "LOCAL python bgb_modal",
@@ -174,8 +175,12 @@ def test_image_steps_in_order(monkeypatch):
         f"LOCAL /app/configs <- {REPO_ROOT}/configs",
         "LOCAL python bgb_modal",
     ]  # local files last: editing them never rebuilds the CUDA layers
-    deps = next(c for c in layers if c.startswith("RUN python -m pip install click=="))
-    assert "'numpy<2'" in deps and "pyyaml==" in deps and "mne==" in deps
+    torch = next(c for c in layers if "torch==2.2.2" in c)
+    assert (
+        "numpy==1.26.4" in torch and "--index-url https://download.pytorch.org/whl/cu121" in torch
+    )
+    deps = next(c for c in layers if c.startswith("RUN python -m pip install absl-py=="))
+    assert "pydantic==" in deps and "mne==" in deps
 
 
 def test_image_order_check_can_fail():
