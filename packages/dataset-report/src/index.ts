@@ -25,5 +25,16 @@ export { reportCharts } from "./render/charts.ts";
 export { renderHtml } from "./render/html.ts";
 export { renderedCharts, renderJson, writeHtml, writePngs } from "./render/outputs.ts";
 export { renderTerminal } from "./render/terminal.ts";
-export { type LocalSourceOptions, readLocalDataset } from "./source/local.ts";
+export {
+  type DatasetReader,
+  type GatherOptions,
+  gatherDataset,
+  readEdfHeader,
+} from "./source/gather.ts";
+export {
+  type LocalSourceOptions,
+  listLocalFiles,
+  localReader,
+  readLocalDataset,
+} from "./source/local.ts";
 export { readEdfHeaderFile } from "./source/read-edf-file.ts";

@@ -1,13 +1,9 @@
-// Gathers a DatasetInput from a local folder: every file's path and size, each EDF's header
-// (two small reads per file), and the label files the layout names.
-import { readdir, readFile, stat } from "node:fs/promises";
+// The local-folder reader: every file under the root, positional reads of EDF headers.
+import { open, readdir, readFile, stat } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import type { DatasetInput } from "../analysis/types.ts";
-import type { EdfHeaderResult } from "../edf/header.ts";
-import { type ReportLayout, scanLayout } from "../layout/scan.ts";
-import { readEdfHeaderFile } from "./read-edf-file.ts";
-
-const PARALLEL = 16;
+import type { ReportLayout } from "../layout/scan.ts";
+import { type DatasetReader, gatherDataset } from "./gather.ts";
 
 export interface LocalSourceOptions {
   dataset: string;
@@ -17,46 +13,38 @@ export interface LocalSourceOptions {
   bandpassHighHz?: number;
 }
 
-export async function readLocalDataset(opts: LocalSourceOptions): Promise<DatasetInput> {
-  const entries = await readdir(opts.root, { recursive: true, withFileTypes: true });
+export function localReader(root: string): DatasetReader {
+  const full = (p: string) => join(root, ...p.split("/"));
+  return {
+    async readRange(path, start, length) {
+      const fh = await open(full(path), "r");
+      try {
+        const buf = Buffer.alloc(length);
+        const { bytesRead } = await fh.read(buf, 0, length, start);
+        return buf.subarray(0, bytesRead);
+      } finally {
+        await fh.close();
+      }
+    },
+    readText: (path) => readFile(full(path), "utf8"),
+  };
+}
+
+export async function listLocalFiles(root: string): Promise<{ path: string; size: number }[]> {
+  const entries = await readdir(root, { recursive: true, withFileTypes: true });
   const files: { path: string; size: number }[] = [];
   for (const e of entries) {
     if (!e.isFile()) continue;
     const full = join(e.parentPath, e.name);
-    files.push({
-      path: relative(opts.root, full).split(sep).join("/"),
-      size: (await stat(full)).size,
-    });
+    files.push({ path: relative(root, full).split(sep).join("/"), size: (await stat(full)).size });
   }
-  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  const edfPaths = files.map((f) => f.path).filter((p) => p.toLowerCase().endsWith(".edf"));
-  const edf = new Map<string, EdfHeaderResult>();
-  await inBatches(edfPaths, async (p) => {
-    edf.set(p, await readEdfHeaderFile(join(opts.root, p)));
-  });
-  const texts = new Map<string, string>();
-  const scan = scanLayout(
-    opts.layout,
-    files.map((f) => f.path),
-  );
-  await inBatches(scan.labelFiles, async (p) => {
-    texts.set(p, await readFile(join(opts.root, p), "utf8"));
-  });
-  return {
-    dataset: opts.dataset,
-    layout: opts.layout,
-    files,
-    edf,
-    texts,
-    expectedCounts: opts.expectedCounts ?? null,
-    ...(opts.bandpassHighHz !== undefined ? { bandpassHighHz: opts.bandpassHighHz } : {}),
-  };
+  return files;
 }
 
-async function inBatches<T>(items: readonly T[], work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await work(items[next++] as T);
-  };
-  await Promise.all(Array.from({ length: Math.min(PARALLEL, items.length) }, worker));
+export async function readLocalDataset(opts: LocalSourceOptions): Promise<DatasetInput> {
+  return gatherDataset({
+    ...opts,
+    files: await listLocalFiles(opts.root),
+    reader: localReader(opts.root),
+  });
 }
