@@ -12,8 +12,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import versions
 from .manifest import ManifestError, load_manifest, sample_check
 from .spec import DatasetSpec
+
+# configs/ files that configure this project, not the trainer (the launcher's kindFromFileName).
+PROJECT_CONFIG_FILES = frozenset({"datasets.yaml", "launch.yaml", "gpus.yaml", "ci.yaml"})
+# Where bgb_modal lives (locally and in the image), so `python -m bgb_modal...` finds it.
+_PACKAGE_PARENT = str(Path(__file__).resolve().parents[1])
 
 # The v3 model's Mamba2 blocks as the trainer builds them (src/brain_brr/models/detector.py):
 # the node stream (d_model 64, headdim 8, d_state 16) over B*19 electrodes and the edge stream
@@ -207,6 +213,45 @@ def check_trainer_source(app_dir: str) -> CheckResult:
     return CheckResult("trainer-source", False, f"{main} missing (trainer_source not added)")
 
 
+def check_trainer_configs(
+    app_dir: str,
+    configs_dir: str,
+    *,
+    run: str,
+    data_root: str,
+    python: str = "python",
+    runner: Runner = subprocess.run,
+) -> CheckResult:
+    """The training configs shipped in the image, after the GPU side's path rewrite, through
+    the trainer's own pydantic Config (bgb_modal.trainer_schema_check, run in the image's
+    Python, so with the trainer's pinned pydantic)."""
+    d = Path(configs_dir)
+    found = sorted(d.iterdir()) if d.is_dir() else []
+    configs = [
+        p for p in found if p.suffix in (".yaml", ".yml") and p.name not in PROJECT_CONFIG_FILES
+    ]
+    if not configs:
+        return CheckResult("trainer-config", True, f"no training config in {d} to check")
+    argv = [python, "-m", "bgb_modal.trainer_schema_check", "--trainer", app_dir]
+    argv += ["--run", run, "--data-root", data_root]
+    for p in configs:
+        argv += ["--label", p.name]
+    argv += [str(p) for p in configs]
+    try:
+        cp = runner(argv, capture_output=True, text=True, timeout=300, cwd=_PACKAGE_PARENT)
+    except (FileNotFoundError, subprocess.TimeoutExpired) as e:
+        return CheckResult("trainer-config", False, f"could not run: {e}")
+    names = ", ".join(p.name for p in configs)
+    if cp.returncode == 0:
+        return CheckResult("trainer-config", True, f"{names}: accepted by the trainer's Config")
+    issues = (cp.stdout or "").strip().splitlines()
+    if cp.returncode == 1 and issues:
+        more = f" (+{len(issues) - 1} more)" if len(issues) > 1 else ""
+        return CheckResult("trainer-config", False, issues[0] + more)
+    err = (cp.stderr or cp.stdout or "").strip().splitlines()
+    return CheckResult("trainer-config", False, err[-1] if err else f"exit {cp.returncode}")
+
+
 def check_mount(ds: DatasetSpec, root: str | None = None) -> CheckResult:
     path = Path(root or ds.mount)
     name = f"mount {ds.name}"
@@ -265,6 +310,8 @@ def run_checks(
     python: str = "python",
     runner: Runner = subprocess.run,
     emit: Callable[[str], None] = print,
+    configs_dir: str = versions.CONFIGS_REMOTE_DIR,
+    schema_python: str | None = None,
 ) -> list[CheckResult]:
     results: list[CheckResult] = []
 
@@ -275,6 +322,16 @@ def run_checks(
     add(check_gpu(gpu, run=runner))
     add(check_mamba(python, run=runner))
     add(check_trainer_source(app_dir))
+    add(
+        check_trainer_configs(
+            app_dir,
+            configs_dir,
+            run=run,
+            data_root=datasets[0].mount if datasets else "/data",
+            python=schema_python or python,
+            runner=runner,
+        )
+    )
     for ds in datasets:
         add(check_mount(ds))
         add(check_manifest(ds))

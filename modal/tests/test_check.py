@@ -7,16 +7,24 @@ import io
 import json
 import os
 import stat
+import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from bgb_modal.check import GPU_NAMES, check_gpu, check_mamba, gpu_matches, run_checks
+from bgb_modal.check import (
+    GPU_NAMES,
+    check_gpu,
+    check_mamba,
+    check_trainer_configs,
+    gpu_matches,
+    run_checks,
+)
 from bgb_modal.remote import do_check
 from bgb_modal.spec import parse_spec
 
-from .conftest import FIXTURE_APP_DIR, MODAL_DIR, spec_doc
+from .conftest import FIXTURE_APP_DIR, MODAL_DIR, REPO_ROOT, spec_doc
 
 GPU_PYTHON = MODAL_DIR / "tests" / "fixtures" / "gpu_python"
 
@@ -133,12 +141,21 @@ def test_all_checks_pass_on_a_fake_gpu_machine(dataset, tmp_path, monkeypatch):
         app_dir=str(FIXTURE_APP_DIR),
         python=sys.executable,
         emit=lines.append,
+        configs_dir=str(tmp_path / "no-configs"),
     )
     assert all(r.ok for r in results), lines
     names = [r.name for r in results]
-    assert names == ["gpu", "mamba2", "trainer-source", "mount tuh", "manifest tuh", "results"]
+    assert names == [
+        "gpu",
+        "mamba2",
+        "trainer-source",
+        "trainer-config",
+        "mount tuh",
+        "manifest tuh",
+        "results",
+    ]
     assert all(line.startswith("CHECK ok ") for line in lines)
-    assert lines[-1] == "CHECK ok summary: 6/6 passed"
+    assert lines[-1] == "CHECK ok summary: 7/7 passed"
     assert not list((tmp_path / "results" / "c1").iterdir())  # the write probe is removed
 
 
@@ -162,3 +179,95 @@ def test_do_check_fails_on_a_bad_file_and_records_it(dataset, tmp_path):
     assert any(x.startswith("CHECK FAIL manifest tuh") and "sha256" in x for x in lines)
     assert any(x.startswith("CHECK ok results") for x in lines)
     assert json.loads((tmp_path / "results/c2/run.json").read_text())["checks"] == lines[:-1]
+
+
+# --- the trainer's own schema on the image's training configs ---------------------------------
+
+STAND_IN_SCHEMA = """
+from pathlib import Path
+from pydantic import BaseModel, ConfigDict, Field
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+class Data(Strict):
+    data_dir: Path = Path("data")
+    cache_dir: Path = Path("cache")
+
+class Experiment(Strict):
+    output_dir: Path = Path("results")
+    cache_dir: Path = Path("cache")
+
+class Training(Strict):
+    epochs: int = Field(default=1, ge=1, le=200)
+
+class Config(Strict):
+    data: Data = Field(default_factory=Data)
+    experiment: Experiment = Field(default_factory=Experiment)
+    training: Training = Field(default_factory=Training)
+"""
+
+
+@pytest.fixture(scope="module")
+def pydantic_python() -> str:
+    """The launcher's small venv with the trainer's pydantic (scripts/trainer-check-venv.sh)."""
+    r = subprocess.run(
+        ["sh", str(REPO_ROOT / "scripts" / "trainer-check-venv.sh")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert r.returncode == 0, r.stderr[-500:]
+    return r.stdout.strip().splitlines()[-1]
+
+
+def _app_with_schema(tmp_path: Path) -> Path:
+    schema = tmp_path / "app" / "src" / "brain_brr" / "config" / "schemas.py"
+    schema.parent.mkdir(parents=True)
+    schema.write_text(STAND_IN_SCHEMA, encoding="utf-8")
+    return tmp_path / "app"
+
+
+def test_trainer_config_check_runs_the_trainers_schema(tmp_path, pydantic_python):
+    app = _app_with_schema(tmp_path)
+    configs = tmp_path / "configs"
+    configs.mkdir()
+    (configs / "launch.yaml").write_text("presets: {}\n")  # a project file: not checked
+    (configs / "smoke.yaml").write_text("training:\n  epochs: 2\n")
+    ok = check_trainer_configs(
+        str(app), str(configs), run="c3", data_root="/data/tuh", python=pydantic_python
+    )
+    assert ok.ok and ok.detail == "smoke.yaml: accepted by the trainer's Config", ok.line()
+    (configs / "bad.yaml").write_text("training:\n  epochs: 0\n  compile_model: true\n")
+    bad = check_trainer_configs(
+        str(app), str(configs), run="c3", data_root="/data/tuh", python=pydantic_python
+    )
+    assert not bad.ok and bad.detail.startswith("bad.yaml: training."), bad.line()
+    assert "(+1 more)" in bad.detail, bad.line()
+    nothing = check_trainer_configs(str(app), str(tmp_path / "none"), run="c3", data_root="/d")
+    assert nothing.ok and "no training config" in nothing.detail
+
+
+def test_trainer_config_check_fails_without_the_trainers_schema(tmp_path, pydantic_python):
+    configs = tmp_path / "configs"
+    configs.mkdir()
+    (configs / "smoke.yaml").write_text("training:\n  epochs: 2\n")
+    r = check_trainer_configs(
+        str(FIXTURE_APP_DIR), str(configs), run="c4", data_root="/d", python=pydantic_python
+    )
+    assert not r.ok and "schemas.py" in r.detail, r.line()
+
+
+TRAINER = REPO_ROOT / "vendor" / "brain-go-brr-v2"
+
+
+@pytest.mark.skipif(not (TRAINER / "src").is_dir(), reason="trainer checkout (vendor/) absent")
+def test_the_projects_training_configs_pass_the_pinned_trainers_schema(pydantic_python):
+    r = check_trainer_configs(
+        str(TRAINER),
+        str(REPO_ROOT / "configs"),
+        run="c5",
+        data_root="/data/tuh",
+        python=pydantic_python,
+    )
+    assert r.ok, r.line()
