@@ -28,6 +28,7 @@ from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .manifest import MANIFEST_NAME, FileEntry, Manifest, sha256_file
 from .run_record import utc_now
@@ -186,6 +187,48 @@ def stage(
         os.replace(tmp, dst / STAGED_MARKER)
         result.complete = True
     return result
+
+
+class StageRunTaken(Exception):
+    """The run name belongs to something other than this stage."""
+
+
+def stage_attempt_record(prev: dict[str, Any] | None, fresh: dict[str, Any]) -> dict[str, Any]:
+    """The run record a stage attempt starts with. A new run: `fresh`. A retry (Modal's retry
+    of the stage function, or `stage` again under the same run name): the previous record of a
+    stage of the same dataset versions, with an attempt appended, so staging continues (the
+    copy keeps every verified file) instead of being refused because run.json exists. Any
+    other record under that name raises StageRunTaken."""
+    now = utc_now()
+    if prev is None:
+        fresh["attempts"] = [
+            {"attempt": 1, "started_at": fresh["started_at"], "outcome": "running"}
+        ]
+        return fresh
+    if prev.get("action") != "stage" or prev.get("dataset_versions") != fresh["dataset_versions"]:
+        raise StageRunTaken(
+            f"run {fresh['run']!r} already exists and is not a stage of the same dataset "
+            "versions; choose another --run"
+        )
+    attempts = prev.setdefault("attempts", [])
+    for a in attempts:
+        if a.get("outcome") == "running":  # its container died before it could say
+            a.update(outcome="lost", noticed_at=now)
+    attempts.append({"attempt": len(attempts) + 1, "started_at": now, "outcome": "running"})
+    prev.update(attempt=len(attempts), exit_status="running", exit_code=None, ended_at=None)
+    prev.setdefault("staged", {})
+    return prev
+
+
+def end_stage_attempt(rec: dict[str, Any], ok: bool) -> dict[str, Any]:
+    """Close the record's current attempt and the run: succeeded (every dataset staged and
+    verified) or failed."""
+    now = utc_now()
+    for a in rec.get("attempts") or []:
+        if a.get("outcome") == "running":
+            a.update(outcome="completed" if ok else "failed", ended_at=now)
+    rec.update(exit_status="succeeded" if ok else "failed", exit_code=0 if ok else 1, ended_at=now)
+    return rec
 
 
 def resolve_data_root(mount: str, staged_root: str, dataset: str, version: str) -> str:

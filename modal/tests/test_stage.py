@@ -1,19 +1,24 @@
 """Staging: parallel, resumable copy from a local tree standing in for the S3 mount to a local
 directory standing in for the data Volume, verified against the manifest."""
 
+import json
 import os
 import threading
 from pathlib import Path
 
 import pytest
 
+from bgb_modal import run_record
 from bgb_modal.manifest import load_manifest, sha256_file
 from bgb_modal.stage import (
     PARTIAL_SUFFIX,
     STAGED_MARKER,
+    StageRunTaken,
+    end_stage_attempt,
     is_staged,
     resolve_data_root,
     stage,
+    stage_attempt_record,
     staged_dir,
 )
 
@@ -205,3 +210,59 @@ def test_an_interrupted_stage_continues_under_the_same_run_and_ends_verified(tmp
     # a third run (another retry of the same run) has nothing left to do
     again = stage(src, dst, m, workers=3)
     assert (again.copied, again.skipped, again.complete) == (0, m.files_total, True)
+
+
+def _fresh(run: str, versions: dict[str, str], action: str = "stage") -> dict:
+    rec = run_record.new_record(
+        run=run,
+        action=action,
+        preset="smoke",
+        config_path=None,
+        config_sha256=None,
+        dataset_versions=versions,
+        git_sha=None,
+        git_dirty=False,
+        gpu=None,
+    )
+    rec["staged"] = {}
+    return rec
+
+
+def test_a_retry_of_the_same_stage_run_continues_its_record(tmp_path):
+    """What a retried stage function does with run.json: the first attempt creates it, is
+    lost mid-copy; the retry under the same run name continues it and ends succeeded, with
+    both attempts recorded. Another run's record under the name is refused."""
+    src = tmp_path / "mount"
+    src.mkdir()
+    make_dataset(src, [f"edf/dev/p{i:02d}/s001/f.edf" for i in range(12)], size=3000)
+    m = load_manifest(src)
+    versions = {"tuh": m.version}
+    path = tmp_path / "results" / "st1" / "run.json"
+    dst = staged_dir(tmp_path / "staged", "tuh", m.version)
+
+    rec = stage_attempt_record(run_record.read(path), _fresh("st1", versions))
+    run_record.write(path, rec)
+
+    def lost(res):
+        if res.done >= 4:
+            raise KeyboardInterrupt  # the container dies; nothing more is written
+
+    with pytest.raises(KeyboardInterrupt):
+        stage(src, dst, m, workers=2, on_progress=lost, progress_every_s=0)
+
+    rec = stage_attempt_record(run_record.read(path), _fresh("st1", versions))
+    assert rec["attempt"] == 2 and rec["exit_status"] == "running"
+    r = stage(src, dst, m, workers=2)
+    rec["staged"]["tuh"] = {"complete": r.complete, "copied": r.copied, "kept": r.skipped}
+    run_record.write(path, end_stage_attempt(rec, r.complete))
+
+    final = json.loads(path.read_text())
+    assert final["exit_status"] == "succeeded" and final["exit_code"] == 0
+    assert [a["outcome"] for a in final["attempts"]] == ["lost", "completed"]
+    assert final["staged"]["tuh"]["kept"] >= 4 and final["staged"]["tuh"]["complete"] is True
+    assert is_staged(dst, m.version) and _all_match(src, dst, m)
+
+    with pytest.raises(StageRunTaken, match="already exists"):  # a training run of that name
+        stage_attempt_record(_fresh("st1", versions, action="train"), _fresh("st1", versions))
+    with pytest.raises(StageRunTaken):
+        stage_attempt_record(final, _fresh("st1", {"tuh": "0" * 64}))
