@@ -47,7 +47,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--config", default=None)
     p.add_argument("--run", default=None)
     p.add_argument("--checkpoint", default=None)
-    p.add_argument("--split", default="dev")
+    p.add_argument("--split", default="eval")  # the held-out split; dev is early-stopped on
     p.add_argument("--resume", action="store_true")
     return p
 
