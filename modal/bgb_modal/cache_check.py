@@ -46,7 +46,9 @@ def verify_build(split_dir: Path) -> dict[str, Any]:
     try:
         report = json.loads((split_dir / BUILD_REPORT).read_text(encoding="utf-8"))
     except (FileNotFoundError, ValueError) as e:
-        raise CacheError(f"{split_dir}: the builder left no readable {BUILD_REPORT} ({e})") from None
+        raise CacheError(
+            f"{split_dir}: the builder left no readable {BUILD_REPORT} ({e})"
+        ) from None
     stems = report.get("files") or []
     problems = [(s, npz_problem(npz_path(split_dir, s))) for s in stems]
     problems = [(s, p) for s, p in problems if p]
