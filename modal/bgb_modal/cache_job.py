@@ -140,6 +140,7 @@ def evaluation_cache(
     dataset_versions: Mapping[str, str],
     data_root: str,
     config_text: str | None,
+    trainer_commit: str | None = None,
 ) -> CacheKey | None:
     """The shared cache an evaluation reads, from the training run's effective config (or the
     --config given): the same key as a full run with those settings (no file limit), so an
@@ -158,7 +159,9 @@ def evaluation_cache(
     cfg = yaml.safe_load(config_text) or {}
     if not isinstance(cfg, dict):
         raise CacheError("the evaluation config is not a mapping")
-    key = key_for(results_root, dataset_versions, cfg, limit_files=None)
+    key = key_for(
+        results_root, dataset_versions, cfg, limit_files=None, trainer_commit=trainer_commit
+    )
     rp = RunPaths.of(results_root, eval_run)
     eff, _ = rewrite_config(cfg, rp, data_root, cache_dir=key.path)
     path = Path(str(rp.config))

@@ -178,7 +178,11 @@ def do_train(
             interrupt_grace_s=interrupt_grace_s,
             max_attempts=max_attempts,
             cache_key=key_for(
-                results_root, {ds.name: ds.version}, cfg, limit_files=spec.limit_files
+                results_root,
+                {ds.name: ds.version},
+                cfg,
+                limit_files=spec.limit_files,
+                trainer_commit=spec.trainer_commit,  # its preprocessing code writes the windows
             ),
         )
         return run_train(job, Hooks(commit=commit, reload=reload, out=out))
@@ -225,6 +229,7 @@ def do_evaluate(
             dataset_versions={ds.name: ds.version},
             data_root=root,
             config_text=config_text,
+            trainer_commit=spec.trainer_commit,
         )
         config = None
         if config_text is not None:  # --config: the program uses it instead of the checkpoint's

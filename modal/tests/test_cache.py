@@ -324,3 +324,24 @@ def test_a_second_run_reuses_the_cache_and_says_so(tmp_path):
     # the trainer was pointed at the shared cache, both keys
     assert f"data.cache_dir {shared}" in run_log and f"experiment.cache_dir {shared}" in run_log
     assert not (tmp_path / "results/t2/cache").exists()
+
+
+def test_the_pinned_trainer_commit_is_part_of_the_key(tmp_path):
+    """Its preprocessing code writes the windows: another trainer commit, another cache."""
+    import yaml
+
+    root = tmp_path / "mount" / "tuh"
+    doc = make_dataset(root)
+    pin = "7504b397de24911f89b255efd468792d406dd2eb"
+    spec = parse_spec(
+        json.dumps(spec_doc(root, doc["version"], limit_files=None, trainer_commit=pin))
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FIXTURE_")}
+    rec, log = _train(spec, tmp_path, "t1", env)
+    assert rec["exit_status"] == "succeeded", log
+    cfg = yaml.safe_load(CONFIG)
+    want = cache_key(
+        str(tmp_path / "results"), "tuh", doc["version"], cfg, limit_files=None, trainer_commit=pin
+    )
+    unpinned = cache_key(str(tmp_path / "results"), "tuh", doc["version"], cfg, limit_files=None)
+    assert rec["cache"]["dir"] == str(want.path) != str(unpinned.path)
