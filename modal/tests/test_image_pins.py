@@ -135,10 +135,7 @@ def test_pip_resolves_exactly_the_pinned_set(report):
     assert Version(got["numpy"]).major == 1
 
 
-def test_every_step_needs_only_what_it_or_an_earlier_step_installs(report, source_requires):
-    """pip installs each step on top of the previous ones: a requirement that only a later
-    step pins would be fetched unpinned (mamba-ssm and causal-conv1d run with --no-deps, so
-    for them it would be missing)."""
+def _step_problems(report: dict, source_requires: dict[str, list[str]]) -> list[str]:
     requires = {
         canonicalize_name(i["metadata"]["name"]): i["metadata"].get("requires_dist") or []
         for i in report["install"]
@@ -158,10 +155,30 @@ def test_every_step_needs_only_what_it_or_an_earlier_step_installs(report, sourc
                     problems.append(f"{name} needs {dep}, installed only later or never")
                 elif not r.specifier.contains(pinned[dep].split("+")[0], prereleases=True):
                     problems.append(f"{name} needs {r}, pinned {dep}=={pinned[dep]}")
-    assert not problems, "\n".join(problems)
+    return problems
+
+
+def test_every_step_needs_only_what_it_or_an_earlier_step_installs(report, source_requires):
+    """pip installs each step on top of the previous ones: a requirement that only a later
+    step pins would be fetched unpinned (mamba-ssm and causal-conv1d run with --no-deps, so
+    for them it would be missing)."""
+    assert _step_problems(report, source_requires) == []
     assert requirement_names(source_requires["mamba-ssm"]) == {
         "torch", "packaging", "ninja", "einops", "triton", "transformers"
     }  # fmt: skip
+
+
+def test_the_step_check_catches_a_requirement_installed_too_late(
+    report, source_requires, monkeypatch
+):
+    """transformers moved after mamba-ssm (as the image had it: not at all): reported."""
+    moved = tuple(p for p in v.MAMBA_DEPS if not p.startswith("transformers=="))
+    late = (*v.TRAINER_PACKAGES, next(p for p in v.MAMBA_DEPS if p.startswith("transformers")))
+    monkeypatch.setattr(v, "MAMBA_DEPS", moved)
+    monkeypatch.setattr(v, "TRAINER_PACKAGES", late)
+    assert "mamba-ssm needs transformers, installed only later or never" in _step_problems(
+        report, source_requires
+    )
 
 
 # --- what mamba-ssm 2.2.2 imports from transformers -----------------------------------------
