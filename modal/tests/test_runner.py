@@ -552,7 +552,7 @@ def test_the_record_matches_the_shape_the_launcher_reads(tmp_path):
         (REPO_ROOT / "packages/launcher/test/fixtures/run-json-attempts.json").read_text()
     )
     rec = run_train(job(tmp_path, epochs=2), Hooks(out=io.StringIO()))
-    assert set(rec) == set(fixture)
+    assert set(fixture) <= set(rec)  # the record may carry more; the launcher ignores extras
     assert set(rec["attempts"][0]) == set(fixture["attempts"][0])
     assert set(rec["best"]) == set(fixture["best"])
     run_record.validate(fixture)
