@@ -15,6 +15,7 @@ import {
 } from "node:fs";
 import { dirname } from "node:path";
 import { FatalError } from "../errors.ts";
+import { acquireLock, type HeldLock } from "./lock.ts";
 import { encodeRecord, type JournalRecord } from "./records.ts";
 import { applyRecord, type JournalState, replay, snapshot } from "./state.ts";
 
@@ -28,35 +29,6 @@ export interface OpenJournal {
 }
 
 const SYNC_EVERY_MS = 500;
-
-function acquireLock(lockPath: string): void {
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fd = openSync(lockPath, "wx");
-      writeSync(fd, String(process.pid));
-      closeSync(fd);
-      return;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
-      const pid = Number.parseInt(readFileSync(lockPath, "utf8"), 10);
-      let alive = false;
-      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid) {
-        try {
-          process.kill(pid, 0);
-          alive = true;
-        } catch {
-          alive = false;
-        }
-      }
-      if (alive) {
-        throw new FatalError(
-          `another sync (pid ${pid}) is using ${lockPath.replace(/\.lock$/, "")}; wait for it or stop it`,
-        );
-      }
-      unlinkSync(lockPath); // left by a killed run
-    }
-  }
-}
 
 function writeAtomically(path: string, text: string): void {
   const tmp = `${path}.tmp-${process.pid}`;
@@ -74,9 +46,42 @@ export function openJournal(
   path: string,
   header: Extract<JournalRecord, { t: "hdr" }>,
 ): OpenJournal {
-  mkdirSync(dirname(path), { recursive: true });
-  const lockPath = `${path}.lock`;
-  acquireLock(lockPath);
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+  } catch (err) {
+    throw new FatalError(
+      `cannot create the journal folder ${dirname(path)} (${(err as NodeJS.ErrnoException).code}); check --state-dir`,
+    );
+  }
+  let lock: HeldLock;
+  try {
+    lock = acquireLock(`${path}.lock`, path);
+  } catch (err) {
+    if (err instanceof FatalError) throw err;
+    throw new FatalError(
+      `cannot lock the journal ${path} (${(err as NodeJS.ErrnoException).code}); check the permissions of ${dirname(path)} or pass another --state-dir`,
+    );
+  }
+  try {
+    return openLocked(path, header, lock);
+  } catch (err) {
+    // Whatever went wrong, the lock must not outlive this attempt.
+    lock.release();
+    if (err instanceof FatalError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new FatalError(
+      code === "EISDIR"
+        ? `journal ${path} is a directory, not a file; move it away or pass another --state-dir`
+        : `journal ${path} cannot be read or written (${code ?? (err as Error).message}); fix its permissions, move it away, or pass another --state-dir`,
+    );
+  }
+}
+
+function openLocked(
+  path: string,
+  header: Extract<JournalRecord, { t: "hdr" }>,
+  lock: HeldLock,
+): OpenJournal {
   const text = existsSync(path) ? readFileSync(path, "utf8") : "";
   const state = replay(text);
   const damagedOnOpen = state.damagedLines;
@@ -121,17 +126,24 @@ export function openJournal(
       clearInterval(timer);
       fdatasyncSync(fd);
       closeSync(fd);
-      try {
-        unlinkSync(lockPath);
-      } catch {
-        // already gone
-      }
+      lock.release();
     },
   };
 }
 
 /** For status/gc: read without locking or rewriting. */
 export function readJournal(path: string): { state: JournalState; damaged: number } {
-  const state = replay(existsSync(path) ? readFileSync(path, "utf8") : "");
+  let text = "";
+  try {
+    text = existsSync(path) ? readFileSync(path, "utf8") : "";
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new FatalError(
+      code === "EISDIR"
+        ? `journal ${path} is a directory, not a file; move it away or pass another --state-dir`
+        : `journal ${path} cannot be read (${code}); fix its permissions or move it away`,
+    );
+  }
+  const state = replay(text);
   return { state, damaged: state.damagedLines };
 }
