@@ -23,7 +23,15 @@ from .manifest import ManifestError, load_manifest
 from .paths import PathError, RunPaths
 from .runner import EvalJob, Hooks, RunnerError, TrainJob, run_evaluate, run_train
 from .spec import LaunchSpec, SpecError, pick_dataset
-from .stage import StageResult, resolve_data_root, stage, staged_dir
+from .stage import (
+    StageResult,
+    StageRunTaken,
+    end_stage_attempt,
+    resolve_data_root,
+    stage,
+    stage_attempt_record,
+    staged_dir,
+)
 
 _EXPECTED = (
     SpecError,
@@ -256,7 +264,7 @@ def do_evaluate(
         )
         return run_evaluate(job, Hooks(commit=commit, reload=reload, out=out))
     except _EXPECTED as e:
-        return _refused(spec, run, "evaluate", e, results_root, out, commit)
+        return _refused(spec, run, "evaluate", e, results_root, out, commit, call_id)
 
 
 def _fresh_run(results_root: str, run: str) -> Path:
@@ -318,12 +326,15 @@ def do_stage(
 ) -> dict[str, Any]:
     o = _out(out)
     try:
-        path = _fresh_run(results_root, run)
+        path = Path(str(RunPaths.of(results_root, run).run_json))
         if not spec.datasets:
             raise SpecError("the launch spec has no dataset to stage")
-    except _EXPECTED as e:
+        # A retry (or `stage` again under this name) continues the run's own record.
+        rec = stage_attempt_record(
+            run_record.read(path), _base_record(spec, run, "stage", staged={})
+        )
+    except (*_EXPECTED, StageRunTaken) as e:
         return _refused(spec, run, "stage", e, results_root, out, commit_results)
-    rec = _base_record(spec, run, "stage", staged={})
     run_record.write(path, rec)
     commit_results()
     ok = True
@@ -369,11 +380,6 @@ def do_stage(
             "failed": r.failed[:100],
         }
         ok = ok and r.complete
-    rec.update(
-        exit_status="succeeded" if ok else "failed",
-        exit_code=0 if ok else 1,
-        ended_at=run_record.utc_now(),
-    )
-    run_record.write(path, rec)
+    run_record.write(path, end_stage_attempt(rec, ok))
     commit_results()
     return rec

@@ -1,6 +1,7 @@
 """Staging: parallel, resumable copy from a local tree standing in for the S3 mount to a local
 directory standing in for the data Volume, verified against the manifest."""
 
+import io
 import json
 import os
 import threading
@@ -266,3 +267,41 @@ def test_a_retry_of_the_same_stage_run_continues_its_record(tmp_path):
         stage_attempt_record(_fresh("st1", versions, action="train"), _fresh("st1", versions))
     with pytest.raises(StageRunTaken):
         stage_attempt_record(final, _fresh("st1", {"tuh": "0" * 64}))
+
+
+def test_do_stage_retried_under_the_same_run_continues_and_ends_verified(dataset, tmp_path):
+    """The function body Modal runs: a first attempt lost at its second data commit, then the
+    same input again (Modal's restart). The retry is not refused for the existing run.json;
+    it keeps the committed files and ends succeeded with both attempts recorded."""
+    from bgb_modal.remote import do_stage
+    from bgb_modal.spec import parse_spec
+
+    from .conftest import spec_doc
+
+    root, doc = dataset
+    spec = parse_spec(json.dumps(spec_doc(root, doc["version"])))
+    kw = {
+        "run": "stage-1",
+        "commit_results": lambda: None,
+        "results_root": str(tmp_path / "results"),
+        "staged_root": str(tmp_path / "staged"),
+        "workers": 2,
+        "progress_every_s": 0,
+    }
+    commits = []
+
+    def lost_on_second_commit():
+        commits.append(1)
+        if len(commits) == 2:
+            raise KeyboardInterrupt  # the container goes away
+
+    with pytest.raises(KeyboardInterrupt):
+        do_stage(spec, commit_data=lost_on_second_commit, out=io.StringIO(), **kw)
+    first = json.loads((tmp_path / "results/stage-1/run.json").read_text())
+    assert first["exit_status"] == "running"
+
+    rec = do_stage(spec, commit_data=lambda: None, out=io.StringIO(), **kw)
+    assert rec["exit_status"] == "succeeded", rec.get("message")
+    assert [a["outcome"] for a in rec["attempts"]] == ["lost", "completed"]
+    dst = staged_dir(tmp_path / "staged", "tuh", doc["version"])
+    assert is_staged(dst, doc["version"]) and _all_match(root, dst, load_manifest(root))
