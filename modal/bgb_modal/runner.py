@@ -715,6 +715,7 @@ def run_evaluate(job: EvalJob, hooks: Hooks | None = None) -> dict[str, Any]:
         gpu=job.gpu,
     )
     rec.update(checkpoint=job.checkpoint, split=job.split, output_json=str(output))
+    rec["launch_id"] = job.call_id  # Modal's retries of this input keep the function call id
     run_record.write(P(rp.run_json), rec)
     hooks.commit()
 

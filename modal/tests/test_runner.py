@@ -573,3 +573,41 @@ def test_an_attempt_spent_building_the_cache_is_progress(tmp_path):
     (cache / "train").mkdir()
     (cache / "train" / MARKER).write_text("{}")
     assert complete_cache_splits(str(cache)) - before == {"train"}
+
+
+def test_a_refused_retry_of_an_evaluation_updates_its_record(dataset, tmp_path):
+    """An evaluation's attempts share the function call id; a retry refused for a deterministic
+    reason closes the record its first attempt left `running`."""
+    root, doc = dataset
+    results = tmp_path / "results"
+    path = results / "e1/run.json"
+    path.parent.mkdir(parents=True)
+    rec = run_record.new_record(
+        run="e1",
+        action="evaluate",
+        preset="smoke",
+        config_path=None,
+        config_sha256=None,
+        dataset_versions={},
+        git_sha=None,
+        git_dirty=False,
+        gpu=None,
+    )
+    rec["launch_id"] = "fc-eval"
+    run_record.write(path, rec)  # attempt 1 died after writing this
+    r = do_evaluate(
+        parse_spec(json.dumps(spec_doc(root, doc["version"]))),
+        run="e1",
+        checkpoint=str(results / "t9/checkpoints/best.pt"),  # gone: refused
+        split="dev",
+        call_id="fc-eval",
+        commit=lambda: None,
+        results_root=str(results),
+        staged_root=str(tmp_path / "staged"),
+        app_dir=str(FIXTURE_APP_DIR),
+        python=sys.executable,
+        out=io.StringIO(),
+    )
+    on_disk = json.loads(path.read_text())
+    assert r == on_disk and on_disk["exit_status"] == "failed"
+    assert "does not exist" in on_disk["message"]
