@@ -288,6 +288,28 @@ def _existing(rp: RunPaths, action: str) -> dict[str, Any] | None:
     return prev
 
 
+STOP_REQUEST = "stop-requested.json"  # /results/<run>/ ; written by `pnpm launch stop`
+
+
+def _stopped_by_user(rec: dict[str, Any], path: Path, hooks: Hooks, out: TextIO) -> bool:
+    """After an interruption: did `pnpm launch stop` ask for it? It writes the marker to the
+    volume before `modal app stop`, whose shutdown signal the runner cannot tell from a
+    preemption. The attempt's record is already committed, so nothing holds files open and a
+    reload (to see the marker) is allowed."""
+    if hooks.reload is not None:
+        try:
+            hooks.reload()
+        except Exception as e:  # noqa: BLE001 - an unreadable marker leaves it a preemption
+            out.write(f"[bgb] warning: volume reload failed: {type(e).__name__}: {e}\n")
+    if not path.is_file():
+        return False
+    try:
+        rec["stop_request"] = run_record.read(path)
+    except ValueError:
+        rec["stop_request"] = {"unreadable": str(path)}
+    return True
+
+
 def complete_cache_splits(cache_dir: str) -> frozenset[str]:
     """Splits of the preprocessing cache that carry their completion marker (cache_store.py)."""
     from .cache_store import MARKER
@@ -424,6 +446,10 @@ def run_train(job: TrainJob, hooks: Hooks | None = None) -> dict[str, Any]:
             git_dirty=job.git_dirty,
             gpu=job.gpu,
         )
+    stop_request = P(rp.root) / STOP_REQUEST
+    if not same_launch:  # a stop asked for an earlier launch does not apply to this one
+        stop_request.unlink(missing_ok=True)
+        rec.pop("stop_request", None)
     rec["launch_id"] = job.launch_id
     rec.setdefault("attempts", [])
     rec.setdefault("best", None)
@@ -615,6 +641,11 @@ def run_train(job: TrainJob, hooks: Hooks | None = None) -> dict[str, Any]:
             else:
                 end("failed", "failed", f"attempt {n}: runner error {type(interrupted).__name__}")
             _save(rec, run_json, hooks, out, strict=False)
+            if attempt["outcome"] == "preempted" and _stopped_by_user(
+                rec, stop_request, hooks, out
+            ):
+                end("cancelled", "cancelled", f"attempt {n}: stopped by the user {at}")
+                _save(rec, run_json, hooks, out, strict=False)
             raise interrupted
         assert res is not None
         if res.stopped == "signal":
@@ -626,6 +657,13 @@ def run_train(job: TrainJob, hooks: Hooks | None = None) -> dict[str, Any]:
                 "attempt resumes from last.pt",
             )
             _save(rec, run_json, hooks, out, strict=False)
+            if _stopped_by_user(rec, stop_request, hooks, out):
+                end(
+                    "cancelled",
+                    "cancelled",
+                    f"attempt {n}: stopped by the user (pnpm launch stop) {at}; trainer stopped",
+                )
+                _save(rec, run_json, hooks, out, strict=False)
             out.write(f"[bgb] run {job.run}: {rec['message']}\n")
             out.flush()
             raise KeyboardInterrupt(rec["message"])

@@ -285,6 +285,31 @@ def test_cancellation_stops_the_trainer_and_is_not_recorded_as_preemption(tmp_pa
     assert rec["ended_at"] is not None
 
 
+def test_a_stop_by_the_user_is_recorded_cancelled_not_preempted(tmp_path):
+    """`pnpm launch stop` writes /results/<run>/stop-requested.json, then `modal app stop` shuts
+    the container down with a signal the runner cannot tell from a preemption."""
+    pid_file = tmp_path / "trainer.pid"
+    slow = env_with(FIXTURE_EPOCH_SECONDS="0.3", FIXTURE_PID_FILE=str(pid_file))
+    proc = _body(tmp_path, slow)
+    _wait_for(tmp_path / "results/r1/checkpoints/last.pt", proc)
+    marker = tmp_path / "results/r1/stop-requested.json"
+    marker.write_text('{"requested_at": "2026-12-01T23:00:00.000Z", "by": "pnpm launch stop"}')
+    proc.send_signal(signal.SIGINT)
+    output, _ = proc.communicate(timeout=60)
+    assert proc.returncode != 0 and "RETURNED" not in output, output
+    assert _gone(int(pid_file.read_text()))
+    rec = json.loads((tmp_path / "results/r1/run.json").read_text())
+    assert rec["exit_status"] == "cancelled" and rec["attempts"][0]["outcome"] == "cancelled"
+    assert "stopped by the user" in rec["message"] and rec["stop_request"]["by"]
+
+    # a later --resume is a new launch: the old request does not apply to it
+    again = _body(tmp_path, env_with(), launch_id="launch-2", resume=True)
+    output, _ = again.communicate(timeout=60)
+    assert again.returncode == 0 and "RETURNED succeeded" in output, output
+    assert not marker.exists()
+    assert "stop_request" not in json.loads((tmp_path / "results/r1/run.json").read_text())
+
+
 def test_best_pt_is_the_best_of_the_run_after_two_resumes(tmp_path):
     """The trainer's early stopping restarts at -inf on resume and overwrites best.pt with the
     first epoch after it; the run's best (epoch 2 here, before the first resume) must stay."""
