@@ -1,4 +1,5 @@
 // Issue 14: data that must never be reported as right when it is not. Each test failed before its fix.
+import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { statSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -246,4 +247,35 @@ test("an unfinished upload this journal did not start is kept, with a warning na
   );
   expect(String(w?.message)).toMatch(/1 unfinished upload.*gc tuh --all/);
   expect(await openUploads(bucket, "ds/")).toBe(1);
+});
+
+test("a listed file replaced by a FIFO is refused, never blocked on: the run ends with exit 1 naming it", async () => {
+  const src = tempDir("fifo");
+  writeFileSync(join(src, "a.edf"), Buffer.alloc(2 * MiB, 1));
+  writeFileSync(join(src, "b.edf"), "becomes a fifo");
+  const bucket = await newBucket();
+  const r = await runCli(
+    "sync",
+    syncArgs("tuh", src, bucket, tempDir("state"), [
+      "--include",
+      "**",
+      "--concurrency",
+      "1",
+      "--bwlimit",
+      "1MiB",
+    ]),
+    {
+      onLine: (l) => {
+        if (l.includes('"file_start"') && l.includes('"a.edf"')) {
+          unlinkSync(join(src, "b.edf"));
+          execFileSync("mkfifo", [join(src, "b.edf")]);
+        }
+        return false;
+      },
+    },
+  );
+  expect(r.code).toBe(1);
+  const failed = r.events.find((e) => e.event === "file_failed" && e.key === "b.edf");
+  expect(String(failed?.error)).toMatch(/no longer a regular file.*refused/);
+  expect(r.summary?.files_uploaded).toBe(1);
 });

@@ -90,7 +90,7 @@ test("a journal that is a directory: exit 3 naming it, and no lock left behind",
   ] as const) {
     const r = await runCli(cmd[0], [...cmd[1]]);
     expect(r.code).toBe(3);
-    expect(r.stderr).toContain(`journal ${join(jdir, journal)} is a directory`);
+    expect(r.stdout + r.stderr).toContain(`journal ${join(jdir, journal)} is a directory`);
     expect(readdirSync(jdir).filter((f) => f.includes(".lock"))).toEqual([]);
   }
 });

@@ -109,7 +109,16 @@ export async function localSource(root: string): Promise<Source> {
     if (!inside(abs) || relative(realRoot, abs).startsWith("..")) {
       throw new FatalError(`refused: ${name} escapes the source`);
     }
-    const fh = await fsp.open(abs, "r");
+    // O_NONBLOCK: a name replaced by a FIFO since the walk would block open() forever (beyond
+    // SIGTERM); regular files read the same with it. What is no longer a regular file is refused.
+    const fh = await fsp.open(abs, constants.O_RDONLY | constants.O_NONBLOCK);
+    const st = await fh.stat();
+    if (!st.isFile()) {
+      await fh.close();
+      throw new Error(
+        `${name} is no longer a regular file (now a FIFO, device or folder): refused; nothing was sent`,
+      );
+    }
     return {
       async read(start, end, into) {
         const buf = into ?? Buffer.allocUnsafe(end - start);
