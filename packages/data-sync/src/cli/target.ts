@@ -39,7 +39,7 @@ export interface Target {
 }
 
 function stateDirFrom(flag: string | undefined): string {
-  if (flag) return resolve(flag);
+  if (flag) return resolve(userCwd(), flag);
   if (process.env.BGB_STATE_DIR) return resolve(process.env.BGB_STATE_DIR);
   const xdg = process.env.XDG_STATE_HOME;
   return join(xdg && isAbsolute(xdg) ? xdg : join(homedir(), ".local", "state"), "bgb");
@@ -53,7 +53,9 @@ function expandSource(src: string, base: string): string {
 
 export function resolveTarget(dataset: string, flags: TargetFlags): Target {
   const root = repoRootOrCwd();
-  const configPath = flags.config ? resolve(flags.config) : join(root, "configs", "datasets.yaml");
+  const configPath = flags.config
+    ? resolve(userCwd(), flags.config)
+    : join(root, "configs", "datasets.yaml");
   const loaded = loadConfigFile(configPath, "datasets");
   if (!loaded.config) {
     const first = loaded.errors[0];
@@ -79,7 +81,10 @@ export function resolveTarget(dataset: string, flags: TargetFlags): Target {
     );
   }
   const endpoint = resolveEndpoint(flags.endpoint, def.endpoint_url, def.region);
-  const source = expandSource(flags.source ?? def.source, root);
+  // A path typed on the command line is relative to where it was typed; one in the config, to the repo.
+  const source = flags.source
+    ? expandSource(flags.source, userCwd())
+    : expandSource(def.source, root);
   const prices = loaded.config.storage_prices;
   const stateDir = stateDirFrom(flags.stateDir);
   const id = createHash("sha256")
@@ -105,7 +110,13 @@ export function resolveTarget(dataset: string, flags: TargetFlags): Target {
   };
 }
 
-/** Relative dataset sources resolve against the repo root; outside a checkout, the cwd. */
+/** Where the user typed the command: pnpm runs root scripts in the repo root and says so in INIT_CWD. */
+function userCwd(): string {
+  const init = process.env.INIT_CWD;
+  return init && isAbsolute(init) ? init : process.cwd();
+}
+
+/** Relative sources in datasets.yaml resolve against the repo root; outside a checkout, the cwd. */
 function repoRootOrCwd(): string {
   try {
     return findRepoRoot();

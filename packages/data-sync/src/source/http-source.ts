@@ -21,17 +21,28 @@ class Transient extends Error {}
 
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
 
+/** The URL with any user name and password replaced: safe to print. */
+export function redactUrl(raw: string): string {
+  return raw.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, "$1***@");
+}
+
 function baseUrlOf(raw: string): URL {
   let u: URL;
   try {
     u = new URL(raw);
   } catch {
-    throw new UsageError(`source ${raw} is not a valid URL`);
+    throw new UsageError(`source ${redactUrl(raw)} is not a valid URL`);
+  }
+  if (u.username || u.password) {
+    // fetch refuses them anyway, and a URL ends up in messages, logs and journals.
+    throw new UsageError(
+      `source ${redactUrl(raw)}: a user name or password in the URL is not supported (it would be printed and logged); publish the dataset without one or mirror it locally`,
+    );
   }
   // Plain http only where nobody can tamper with it: tests and local mirrors.
   if (u.protocol !== "https:" && !(u.protocol === "http:" && LOOPBACK.has(u.hostname))) {
     throw new UsageError(
-      `source ${raw}: a URL source must use https:// (http:// only on loopback)`,
+      `source ${redactUrl(raw)}: a URL source must use https:// (http:// only on loopback)`,
     );
   }
   if (!u.pathname.endsWith("/")) u.pathname += "/";
@@ -57,7 +68,7 @@ export async function httpSource(
   const base = baseUrlOf(url);
   if (!checksums) {
     throw new UsageError(
-      `source ${url}: a URL source needs "checksums:" in the dataset config (e.g. SHA256SUMS.txt); it is the file listing`,
+      `source ${base.href}: a URL source needs "checksums:" in the dataset config (e.g. SHA256SUMS.txt); it is the file listing`,
     );
   }
   const attempts = opts.attempts ?? 4;

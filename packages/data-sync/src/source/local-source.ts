@@ -6,8 +6,13 @@ import type { FileIdentity } from "../engine/journal/records.ts";
 import { checkRelPath } from "../engine/keys.ts";
 import type { OpenedFile, Source, SourceEntry, SourceListing } from "./source.ts";
 
-function identityOf(st: { size: bigint; mtimeNs: bigint; dev: bigint; ino: bigint }): FileIdentity {
-  return { size: Number(st.size), mtime: st.mtimeNs.toString(), id: `${st.dev}:${st.ino}` };
+/**
+ * Size, nanosecond mtime and inode. Not the device number: it changes when a disk is remounted
+ * (USB, another machine), and with it every file would look new. Not ctime either: the OS sets
+ * it on every chmod and backup-tool touch; an edit that restores mtime is what --verify-remote is for.
+ */
+function identityOf(st: { size: bigint; mtimeNs: bigint; ino: bigint }): FileIdentity {
+  return { size: Number(st.size), mtime: st.mtimeNs.toString(), id: `${st.ino}` };
 }
 
 export async function localSource(root: string): Promise<Source> {
@@ -30,7 +35,10 @@ export async function localSource(root: string): Promise<Source> {
 
   async function list(filter: (rel: string) => boolean): Promise<SourceListing> {
     const out: SourceListing = { entries: [], problems: [] };
+    // Real paths of every folder walked. Folders reached through symlinks are walked last and
+    // only if not seen yet, so a loop (or a link to a folder inside the tree) adds no copy.
     const seenDirs = new Set<string>([realRoot]);
+    const linkedDirs: { target: string; rel: string }[] = [];
     const walk = async (dir: string, relDir: string): Promise<void> => {
       let items: Dirent[];
       try {
@@ -64,14 +72,15 @@ export async function localSource(root: string): Promise<Source> {
             continue;
           }
           const st = await fsp.stat(target);
-          isDir = st.isDirectory();
-          isFile = st.isFile();
-          if (isDir) {
-            if (seenDirs.has(target)) continue; // a loop, or a folder reached twice
-            seenDirs.add(target);
+          if (st.isDirectory()) {
+            linkedDirs.push({ target, rel });
+            continue;
           }
+          isDir = false;
+          isFile = st.isFile();
         }
         if (isDir) {
+          seenDirs.add(abs); // abs is a real path: only symlinks were resolved on the way
           await walk(abs, rel);
           continue;
         }
@@ -99,6 +108,11 @@ export async function localSource(root: string): Promise<Source> {
       }
     };
     await walk(realRoot, "");
+    for (let next = linkedDirs.shift(); next; next = linkedDirs.shift()) {
+      if (seenDirs.has(next.target)) continue; // a loop, or a folder reached twice
+      seenDirs.add(next.target);
+      await walk(next.target, next.rel);
+    }
     return out;
   }
 

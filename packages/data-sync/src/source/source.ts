@@ -38,6 +38,9 @@ export interface Source {
   open(entry: SourceEntry): Promise<OpenedFile>;
 }
 
+/** Journals before issue 14 stored "<device>:<inode>"; the device is no longer part of it. */
+const withoutDevice = (id: string) => (/^\d+:\d+$/.test(id) ? id.slice(id.indexOf(":") + 1) : id);
+
 export function sameIdentity(a: FileIdentity, b: FileIdentity): boolean {
-  return a.size === b.size && a.mtime === b.mtime && a.id === b.id;
+  return a.size === b.size && a.mtime === b.mtime && withoutDevice(a.id) === withoutDevice(b.id);
 }

@@ -1,0 +1,61 @@
+// Issue 14, minor items: each fixed here has a test that failed before its fix.
+import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { expect, test } from "vitest";
+import { localSource } from "../src/source/local-source.ts";
+import { sameIdentity } from "../src/source/source.ts";
+import { newBucket, runCli, syncArgs, tempDir } from "./support.ts";
+
+test("a directory symlink loop, or a link to a folder already in the tree, adds no copy of it", async () => {
+  const src = tempDir("loop");
+  mkdirSync(join(src, "d"));
+  writeFileSync(join(src, "d", "x.edf"), "x");
+  writeFileSync(join(src, "top.edf"), "t");
+  symlinkSync("..", join(src, "d", "loop")); // d/loop -> the root
+  symlinkSync("d", join(src, "a-alias")); // sorts before d
+  const listing = await (await localSource(src)).list(() => true);
+  expect(listing.entries.map((e) => e.relPath).sort()).toEqual(["d/x.edf", "top.edf"]);
+  expect(listing.problems).toEqual([]);
+});
+
+test("file identity is inode + size + mtime, not the device (a remounted disk is not re-sent); old journals still match", async () => {
+  const src = tempDir("ident");
+  writeFileSync(join(src, "a.edf"), "a");
+  const [entry] = (await (await localSource(src)).list(() => true)).entries;
+  expect(entry?.id).toMatch(/^\d+$/);
+  const old = { size: 1, mtime: "5", id: "2049:1234" };
+  expect(sameIdentity(old, { size: 1, mtime: "5", id: "1234" })).toBe(true);
+  expect(sameIdentity(old, { size: 1, mtime: "5", id: "1235" })).toBe(false);
+  expect(sameIdentity(old, { size: 1, mtime: "6", id: "1234" })).toBe(false);
+});
+
+test("a password in an https source URL is refused without being printed", async () => {
+  const r = await runCli("sync", [
+    ...syncArgs(
+      "tuh",
+      "https://alice:s3cret-pw-canary@example.org/eeg/",
+      "b-unused",
+      tempDir("state"),
+    ),
+  ]);
+  expect(r.code).toBe(2);
+  expect(r.stdout + r.stderr).toMatch(
+    /https:\/\/\*\*\*@example\.org\/eeg\/: a user name or password in the URL is not supported/,
+  );
+  expect(r.stdout + r.stderr).not.toContain("s3cret-pw-canary");
+  expect(r.stdout + r.stderr).not.toContain("alice");
+});
+
+test("a relative --source resolves against the directory the command was typed in (pnpm's INIT_CWD)", async () => {
+  const src = tempDir("relsrc");
+  writeFileSync(join(src, "a.edf"), "a");
+  const bucket = await newBucket();
+  const r = await runCli(
+    "sync",
+    syncArgs("tuh", basename(src), bucket, tempDir("state"), ["--include", "**"]),
+    { env: { INIT_CWD: dirname(src) } },
+  );
+  expect(r.stdout + r.stderr).not.toMatch(/does not exist/);
+  expect(r.code).toBe(0);
+  expect(r.summary?.files_uploaded).toBe(1);
+});
