@@ -100,6 +100,22 @@ describe("an unsigned team cache", () => {
     expect(() => probeOutput(victim, "shared")).toThrow(/ENOENT/);
   });
 
+  test("the server refuses a wrong token and a team that would leave the prefix", async () => {
+    const url = `${server.url}/v8/artifacts/${"0".repeat(16)}`;
+    const auth = { authorization: `Bearer ${server.token}` };
+    expect((await fetch(`${url}?slug=${TEAM}`, { headers: auth })).status).toBe(404);
+    const wrong = await fetch(`${url}?slug=${TEAM}`, { headers: { authorization: "Bearer nope" } });
+    expect(wrong.status).toBe(401);
+    const outside = await fetch(`${url}?slug=..%2Fother`, {
+      method: "PUT",
+      headers: { ...auth, "content-type": "application/octet-stream" },
+      body: "x",
+    });
+    expect(outside.status).toBe(400);
+    expect(await outside.text()).toContain("team must be");
+    expect((await listKeys(bucket)).every((k) => k.startsWith(PREFIX))).toBe(true);
+  });
+
   test("with the cache server stopped, the task still passes and turbo warns", async () => {
     await server.stop();
     const clone = await freshClone("down");
