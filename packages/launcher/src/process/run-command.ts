@@ -1,6 +1,9 @@
 // Runs a program from an argv array (no shell) and reports what happened as data: exit code,
-// signal, timeout, abort and captured output. Callers decide what a result means.
+// signal, timeout, abort and captured output. Callers decide what a result means, except for
+// output past the capture limit: that is an error, never a silently shortened string.
 import { spawn } from "node:child_process";
+import { basename } from "node:path";
+import { LaunchFailedError } from "../errors.ts";
 
 export interface CommandResult {
   code: number | null;
@@ -20,15 +23,38 @@ export interface RunOptions {
   signal?: AbortSignal;
 }
 
-const MAX_CAPTURE = 8 * 1024 * 1024;
+/** Per stream. Modal's JSON listings are kilobytes; a flood means something else went wrong. */
+export const MAX_CAPTURE_BYTES = 8 * 1024 * 1024;
 
+/** 1: a program wrote more than the launcher keeps; parsing a cut-off text would mislead. */
+export class CommandOutputTooLargeError extends LaunchFailedError {
+  override name = "CommandOutputTooLargeError";
+  constructor(
+    readonly command: string,
+    readonly stream: "stdout" | "stderr",
+  ) {
+    super(
+      `\`${command}\` wrote more than ${MAX_CAPTURE_BYTES / 1024 / 1024} MiB to ${stream} (the launcher keeps at most that much of a command's output); it was stopped`,
+    );
+  }
+}
+
+/** The program and its leading subcommand words (`modal app list`), for messages. */
+function commandName(argv: readonly string[]): string {
+  const [file = "", ...rest] = argv;
+  const words = rest.slice(0, 3).filter((a) => /^[a-z][\w-]*$/i.test(a));
+  return [basename(file), ...words].join(" ");
+}
+
+/** Rejects with CommandOutputTooLargeError (after stopping the program) when a stream overflows. */
 export function runCommand(argv: readonly string[], opts: RunOptions = {}): Promise<CommandResult> {
   const [file, ...args] = argv;
   if (!file) throw new Error("runCommand: empty argv");
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    let size = 0;
+    const size = { stdout: 0, stderr: 0 };
+    let overflow: "stdout" | "stderr" | null = null;
     let timedOut = false;
     let aborted = false;
     let settled = false;
@@ -37,12 +63,17 @@ export function runCommand(argv: readonly string[], opts: RunOptions = {}): Prom
       env: opts.env,
       stdio: ["ignore", "pipe", "pipe"],
     });
-    const keep = (into: Buffer[]) => (b: Buffer) => {
-      if (size < MAX_CAPTURE) into.push(b);
-      size += b.length;
+    const keep = (into: Buffer[], stream: "stdout" | "stderr") => (b: Buffer) => {
+      if (overflow) return;
+      size[stream] += b.length;
+      if (size[stream] <= MAX_CAPTURE_BYTES) into.push(b);
+      else {
+        overflow = stream;
+        stop();
+      }
     };
-    child.stdout.on("data", keep(out));
-    child.stderr.on("data", keep(err));
+    child.stdout.on("data", keep(out, "stdout"));
+    child.stderr.on("data", keep(err, "stderr"));
     const stop = () => {
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
       // A program that ignores SIGTERM still must not hold the launcher forever.
@@ -68,6 +99,10 @@ export function runCommand(argv: readonly string[], opts: RunOptions = {}): Prom
       settled = true;
       if (timer) clearTimeout(timer);
       opts.signal?.removeEventListener("abort", onAbort);
+      if (overflow) {
+        reject(new CommandOutputTooLargeError(commandName(argv), overflow));
+        return;
+      }
       resolve({
         code: null,
         signal: null,
