@@ -1,10 +1,11 @@
 // Issue 14, minor items: each fixed here has a test that failed before its fix.
 import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { startFaultProxy } from "@bgb/testkit";
 import { expect, test } from "vitest";
 import { localSource } from "../src/source/local-source.ts";
 import { sameIdentity } from "../src/source/source.ts";
-import { newBucket, runCli, syncArgs, tempDir } from "./support.ts";
+import { expectBucketMatches, MiB, newBucket, runCli, s3, syncArgs, tempDir } from "./support.ts";
 
 test("a directory symlink loop, or a link to a folder already in the tree, adds no copy of it", async () => {
   const src = tempDir("loop");
@@ -58,4 +59,27 @@ test("a relative --source resolves against the directory the command was typed i
   expect(r.stdout + r.stderr).not.toMatch(/does not exist/);
   expect(r.code).toBe(0);
   expect(r.summary?.files_uploaded).toBe(1);
+});
+
+test("--stall-timeout stops a run whose server never answers (the socket timeout alone would wait an hour); the next run completes", async () => {
+  const src = tempDir("stall");
+  writeFileSync(join(src, "big.edf"), Buffer.alloc(11 * MiB, 9));
+  const bucket = await newBucket();
+  const state = tempDir("state");
+  const args = syncArgs("tuh", src, bucket, state, ["--include", "**", "--part-size", "5MiB"]);
+  const proxy = await startFaultProxy({ upstream: s3.endpoint });
+  try {
+    proxy.setRules([{ match: { op: "UploadPart" }, action: { kind: "stall" } }]);
+    const r = await runCli("sync", [...args, "--request-timeout", "3600", "--stall-timeout", "2"], {
+      endpoint: proxy.endpoint,
+    });
+    expect(r.code).toBe(3);
+    expect(r.stdout).toMatch(/completed for \d+ s \(--stall-timeout\).*run the same command again/);
+    proxy.setRules([]);
+    const again = await runCli("sync", args, { endpoint: proxy.endpoint });
+    expect(again.code).toBe(0);
+  } finally {
+    await proxy.stop();
+  }
+  await expectBucketMatches(bucket, "ds/", src);
 });

@@ -49,6 +49,11 @@ function transferOptions(cmd: Command): Command {
       "print the plan, totals, request count and monthly storage cost; send nothing",
     )
     .option("--verify-remote", "don't trust the journal: check each object in the bucket")
+    .option(
+      "--stall-timeout <s>",
+      "stop the run (exit 3) when no request to the bucket completes for this long",
+      "900",
+    )
     .addOption(
       new Option(
         "--progress-interval <s>",

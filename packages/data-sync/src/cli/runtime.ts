@@ -19,6 +19,7 @@ export interface TransferFlags {
   maxMemory?: string;
   bwlimit?: string;
   requestTimeout?: string;
+  stallTimeout?: string;
   json?: boolean;
   progressInterval?: string;
 }
@@ -36,6 +37,7 @@ export interface TransferSettings {
   memoryBudget: number;
   bytesPerSecond: number;
   requestTimeoutMs: number;
+  stallTimeoutMs: number;
 }
 
 export function transferSettings(f: TransferFlags): TransferSettings {
@@ -46,6 +48,9 @@ export function transferSettings(f: TransferFlags): TransferSettings {
   const requestTimeoutMs = f.requestTimeout
     ? parseIntFlag("--request-timeout", f.requestTimeout, 1, 3600) * 1000
     : 60_000;
+  const stallTimeoutMs = f.stallTimeout
+    ? parseIntFlag("--stall-timeout", f.stallTimeout, 1, 86_400) * 1000
+    : 900_000;
   if (partSize < 5 * MiB || partSize > 5 * 1024 * MiB) {
     throw new UsageError(`--part-size: ${f.partSize} is outside S3's 5MiB..5GiB part limits`);
   }
@@ -61,7 +66,15 @@ export function transferSettings(f: TransferFlags): TransferSettings {
       `--max-memory ${f.maxMemory ?? "256MiB"} leaves no room for one ${f.partSize ?? "16MiB"} part next to the ${Math.round(inUse / MiB)} MiB the process already uses; give at least ${need}MiB`,
     );
   }
-  return { concurrency, partSize, maxMemory, memoryBudget, bytesPerSecond, requestTimeoutMs };
+  return {
+    concurrency,
+    partSize,
+    maxMemory,
+    memoryBudget,
+    bytesPerSecond,
+    requestTimeoutMs,
+    stallTimeoutMs,
+  };
 }
 
 export function makeStore(

@@ -16,6 +16,7 @@ import { splitKeyCollisions } from "./keys.ts";
 import { BandwidthLimit, Budget, MemoryBudget } from "./limits.ts";
 import { manifestGuard } from "./manifest-guard.ts";
 import { makePlan, type Plan } from "./plan.ts";
+import { watchForStall } from "./stall-watch.ts";
 import { transferFile } from "./transfer-file.ts";
 
 export interface SyncOptions {
@@ -34,6 +35,8 @@ export interface SyncOptions {
   /** resident size the whole process should stay under (--max-memory) */
   memoryLimit: number;
   bytesPerSecond: number;
+  /** stop the run when no request to the bucket has completed for this long (--stall-timeout) */
+  stallTimeoutMs: number;
   verifyRemote: boolean;
   dryRun: boolean;
   signal: AbortSignal;
@@ -121,8 +124,15 @@ export async function runSync(o: SyncOptions): Promise<SyncSummary> {
     setMaxListeners(0, run.signal);
     const onAbort = () => run.abort();
     o.signal.addEventListener("abort", onAbort, { once: true });
+    let fatal: unknown;
+    const stall = watchForStall(o.store, o.stallTimeoutMs, (idleMs) => {
+      fatal ??= new FatalError(
+        `no request to ${o.store.endpointLabel} completed for ${Math.round(idleMs / 1000)} s (--stall-timeout): the server or the link is stalled; run the same command again to continue (finished work is kept)`,
+      );
+      run.abort();
+    });
     const ctx: TransferContext = {
-      store: o.store,
+      store: stall.store,
       source: o.source,
       journal,
       prefix: o.prefix,
@@ -138,10 +148,9 @@ export async function runSync(o: SyncOptions): Promise<SyncSummary> {
         if (e.event === "progress") bytesSent += e.bytes;
         o.emit(e);
       },
-      beforeReplace: manifestGuard(o.store, o.prefix, journal, o.emit, run.signal),
+      beforeReplace: manifestGuard(stall.store, o.prefix, journal, o.emit, run.signal),
       changeRetries: 3,
     };
-    let fatal: unknown;
     let uploaded = 0;
     const limit = pLimit(o.concurrency);
     await Promise.all(
@@ -186,6 +195,7 @@ export async function runSync(o: SyncOptions): Promise<SyncSummary> {
       ),
     );
     o.signal.removeEventListener("abort", onAbort);
+    stall.stop();
     if (fatal) throw fatal instanceof StoreError ? new FatalError(fatal.message) : fatal;
     if (o.signal.aborted) return summarize(plan, failures, uploaded, bytesSent, true);
 

@@ -72,6 +72,7 @@ export async function syncCommand(dataset: string, flags: SyncFlags): Promise<Ex
     memoryBudget: settings.memoryBudget,
     memoryLimit: settings.maxMemory,
     bytesPerSecond: settings.bytesPerSecond,
+    stallTimeoutMs: settings.stallTimeoutMs,
     verifyRemote: Boolean(flags.verifyRemote),
     dryRun: Boolean(flags.dryRun),
     signal,
