@@ -1,9 +1,14 @@
 // The pure parts: settings, tokens, the package's environment, the team scope.
-import type { RemoteCacheConfig } from "@bgb/shared";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { findRepoRoot, loadConfigFile, type RemoteCacheConfig } from "@bgb/shared";
 import { describe, expect, test } from "vitest";
 import { applyPackageEnv, packageEnv } from "../src/package-env.ts";
 import { readTokens, resolveSettings } from "../src/settings.ts";
 import { scopeTeam } from "../src/team-scope.ts";
+
+const repoRoot = findRepoRoot(import.meta.dirname);
 
 const config: RemoteCacheConfig = {
   bucket: "team-bucket",
@@ -131,5 +136,51 @@ describe("scopeTeam", () => {
 
   test("refuses a repeated team parameter", () => {
     expect(scopeTeam({ team: ["a", "b"] }, "p/").ok).toBe(false);
+  });
+});
+
+describe("configs/ci.yaml", () => {
+  const load = (body: string) => {
+    const f = join(mkdtempSync(join(tmpdir(), "bgb-ci-yaml-")), "ci.yaml");
+    writeFileSync(f, body);
+    const r = loadConfigFile(f);
+    rmSync(dirname(f), { recursive: true, force: true });
+    return r;
+  };
+
+  test("the committed file validates, and is found by its name", () => {
+    const r = loadConfigFile(join(repoRoot, "configs", "ci.yaml"));
+    expect(r.kind).toBe("ci");
+    expect(r.errors).toEqual([]);
+    expect(r.warnings).toEqual([]);
+  });
+
+  test("defaults: prefix turbo-cache/, loopback port 3000, unsigned", () => {
+    expect(load("remote_cache:\n  bucket: team-bucket\n").config).toEqual({
+      remote_cache: {
+        bucket: "team-bucket",
+        prefix: "turbo-cache/",
+        endpoint_url: null,
+        host: "127.0.0.1",
+        port: 3000,
+        signed: false,
+      },
+    });
+  });
+
+  test("a host off loopback is a warning naming the key", () => {
+    const r = load("remote_cache:\n  bucket: team-bucket\n  host: 0.0.0.0\n");
+    expect(r.errors).toEqual([]);
+    expect(r.warnings.map((w) => `${w.path}: ${w.message}`)).toEqual([
+      "remote_cache.host: the cache server would take the token over plain HTTP on 0.0.0.0",
+    ]);
+  });
+
+  test("a prefix that is not a folder is an error", () => {
+    const r = load("remote_cache:\n  bucket: team-bucket\n  prefix: /cache\n");
+    expect(r.errors.map((e) => `${e.path}: ${e.message}`)).toEqual([
+      'remote_cache.prefix: the prefix must end in "/" (got "/cache")',
+      'remote_cache.prefix: the prefix must not start with "/" (got "/cache")',
+    ]);
   });
 });
