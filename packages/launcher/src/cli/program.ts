@@ -46,7 +46,7 @@ export function buildProgram(schedule: Schedule): Command {
     .option("--cpu <n>", "CPU cores", number("--cpu", false))
     .option("--memory <mib>", "memory in MiB", number("--memory", true))
     .option("--preemptible", "allow preemption (resumes from last.pt)")
-    .option("--no-preemptible", "do not allow preemption (costs more)")
+    .option("--no-preemptible", "refused: Modal does not support non-preemptible GPU functions")
     .option("--name <run>", "run name (default: <preset>-<utc time>-<hex>)")
     .option("--checkpoint <path>", "eval: /results/<run>/checkpoints/best.pt")
     .option("--split <name>", "eval: split to evaluate (app default: dev)")
