@@ -12,7 +12,7 @@ import type { EmitFn } from "./events.ts";
 import { cleanupLeftovers } from "./gc.ts";
 import { sha256b64 } from "./hashing.ts";
 import { type OpenJournal, openJournal, readJournal } from "./journal/journal.ts";
-import { splitKeyCollisions } from "./keys.ts";
+import { PREVIOUS_MANIFEST_NAME, splitKeyCollisions } from "./keys.ts";
 import { BandwidthLimit, Budget, MemoryBudget } from "./limits.ts";
 import { manifestGuard } from "./manifest-guard.ts";
 import { makePlan, type Plan } from "./plan.ts";
@@ -334,11 +334,11 @@ async function writeManifest(
       { contentType: "application/json", metadata: { [VERSION_META]: manifest.version } },
       { signal: o.signal },
     );
-    const aside = journal.state.manifestAside;
-    if (aside) {
-      // A consistent manifest is back: the moved-aside one only confuses (best-effort).
-      await o.store.deleteObject(aside.previous, { signal: o.signal }).catch(() => undefined);
-    }
+    // A consistent manifest is back: a moved-aside one only confuses (best-effort; also when a
+    // kill came between moving it and journaling that, so the journal can't say).
+    await o.store
+      .deleteObject(o.prefix + PREVIOUS_MANIFEST_NAME, { signal: o.signal })
+      .catch(() => undefined);
     journal.append({ t: "manifest", version: manifest.version, key: manifestKey });
   }
   o.emit({
