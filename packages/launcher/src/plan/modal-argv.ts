@@ -58,6 +58,14 @@ export function volumeGetRunArgv(
   ];
 }
 
+/** `pnpm launch stop`'s marker for the GPU side (modal/bgb_modal/runner.py STOP_REQUEST). */
+export const stopRequestArgv = (
+  bin: string,
+  volume: string,
+  run: string,
+  localFile: string,
+): string[] => [bin, "volume", "put", "--force", volume, localFile, `/${run}/stop-requested.json`];
+
 /** The run record (contracts.md section 3) to stdout ("-"). */
 export const runJsonArgv = (bin: string, volume: string, run: string): string[] => [
   bin,

@@ -123,12 +123,29 @@ test("logs runs modal app logs for the run's app", async () => {
   expect(repo.standinCalls().some((c) => c.argv?.join(" ") === `app logs -f ${APP}`)).toBe(true);
 });
 
-test("stop runs modal app stop -y and records it", async () => {
+test("stop writes the stop request to the results volume, then runs modal app stop -y", async () => {
+  const before = repo.standinCalls().length;
   const r = await bin(["stop", "smoke-r"]);
   expect(r.code).toBe(0);
   expect(r.stdout).toBe(`stopped smoke-r (${APP})\n`);
-  expect(repo.standinCalls().some((c) => c.argv?.join(" ") === `app stop -y ${APP}`)).toBe(true);
+  const calls = repo.standinCalls().slice(before);
+  const put = calls.findIndex((c) => c.argv?.slice(0, 2).join(" ") === "volume put");
+  const stop = calls.findIndex((c) => c.argv?.join(" ") === `app stop -y ${APP}`);
+  expect(put).toBeGreaterThanOrEqual(0);
+  expect(stop).toBeGreaterThan(put); // the GPU side must find it when the signal arrives
+  expect(calls[put]?.argv?.slice(2, 4)).toEqual(["--force", "brain-go-brr-results"]);
+  expect(calls[put]?.argv?.at(-1)).toBe("/smoke-r/stop-requested.json");
+  const uploaded = calls.map((c) => (c as { put?: string }).put).filter((p) => p !== undefined);
+  const content = uploaded[0] ?? "";
+  expect(JSON.parse(content)).toMatchObject({ by: "pnpm launch stop", app_id: APP });
   expect(repo.registryLines().at(-1)).toMatchObject({ status: "stopped" });
+});
+
+test("stop still stops the app when the stop request cannot be written, and says so", async () => {
+  const r = await bin(["stop", "smoke-r"], { STANDIN_VOLUME_PUT_FAILS: "1" });
+  expect(r.code).toBe(0);
+  expect(r.stderr).toMatch(/warning: could not write the stop request to brain-go-brr-results/);
+  expect(r.stderr).toMatch(/the run record may say preempted/);
 });
 
 test("pull brings /<run> of the results volume into results/<run>/", async () => {

@@ -17,6 +17,7 @@ import {
   modalVersionArgv,
   runJsonArgv,
   secretListArgv,
+  stopRequestArgv,
   volumeGetRunArgv,
 } from "../../src/plan/modal-argv.ts";
 import { type LaunchFlags, resolveRequest } from "../../src/plan/request.ts";
@@ -70,6 +71,12 @@ const OTHERS: Record<string, string[]> = {
     true,
   ),
   "volume get run.json -": runJsonArgv(VENV_MODAL, VOLUME, "full-x"),
+  "volume put --force (stop request)": stopRequestArgv(
+    VENV_MODAL,
+    VOLUME,
+    "full-x",
+    join(REPO_ROOT, "package.json"),
+  ),
 };
 
 const unreachable = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({
