@@ -23,6 +23,7 @@ RESTART_WINDOW_S = 15 * 60
 # Modal enforces the function timeout; an attempt recorded `running` longer than its timeout
 # plus this much cannot be alive.
 LIVENESS_SLACK_S = 5 * 60
+MAX_TIMEOUT_S = 86_400  # Modal's maximum function timeout
 
 
 def parse_time(s: str | None) -> _dt.datetime | None:
@@ -52,7 +53,9 @@ def live_attempt(rec: dict[str, Any], now: _dt.datetime | None = None) -> str | 
     if last.get("outcome") == "running":
         started = parse_time(last.get("started_at"))
         budget = last.get("timeout_s")
-        if started is None or not isinstance(budget, int | float):
+        if not isinstance(budget, int | float):
+            budget = MAX_TIMEOUT_S  # unknown: no attempt runs longer than Modal's maximum
+        if started is None:
             return f"attempt {last.get('attempt')} is recorded as running"
         alive_until = started + _dt.timedelta(seconds=budget + LIVENESS_SLACK_S)
         if now < alive_until:
