@@ -414,6 +414,8 @@ def _iso(t: dt.datetime) -> str:
     [
         ({"outcome": "running", "started_at": "now", "timeout_s": 86400}, True),
         ({"outcome": "running", "started_at": "2 days ago", "timeout_s": 86400}, False),
+        ({"outcome": "running", "started_at": "2 days ago", "timeout_s": None}, False),
+        ({"outcome": "running", "started_at": "now", "timeout_s": None}, True),
         ({"outcome": "preempted", "ended_at": "now"}, True),
         ({"outcome": "timeout", "ended_at": "2 days ago"}, False),
     ],
