@@ -310,6 +310,25 @@ def _stopped_by_user(rec: dict[str, Any], path: Path, hooks: Hooks, out: TextIO)
     return True
 
 
+def drop_superseded_mid_epoch(checkpoints: Path) -> list[str]:
+    """On resume the trainer prefers its newest mid_epoch_*.pt over last.pt, even when last.pt
+    is from a later, completed epoch (train/loop.py keeps the last few mid-epoch files after the
+    epoch ends): it would re-train that epoch from a partial state. Mid-epoch files older than
+    last.pt are superseded by it; remove them so the resume starts from last.pt."""
+    last = checkpoints / "last.pt"
+    try:
+        last_mtime = last.stat().st_mtime_ns
+    except FileNotFoundError:
+        return []
+    dropped = []
+    for mid in sorted(checkpoints.glob("mid_epoch_*.pt")):
+        with contextlib.suppress(FileNotFoundError):
+            if mid.stat().st_mtime_ns < last_mtime:
+                mid.unlink()
+                dropped.append(f"removed {mid.name}: last.pt is newer (a completed epoch)")
+    return dropped
+
+
 def complete_cache_splits(cache_dir: str) -> frozenset[str]:
     """Splits of the preprocessing cache that carry their completion marker (cache_store.py)."""
     from .cache_store import MARKER
@@ -496,6 +515,7 @@ def run_train(job: TrainJob, hooks: Hooks | None = None) -> dict[str, Any]:
     resume = wants_resume and last_pt.exists()
     cache_at_start = complete_cache_splits(cache_dir)
     if resume:
+        notes += drop_superseded_mid_epoch(P(rp.checkpoints))
         keeper.before_attempt(rec["best"])
     attempt: dict[str, Any] = {
         "attempt": len(rec["attempts"]) + 1,

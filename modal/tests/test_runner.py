@@ -638,3 +638,20 @@ def test_a_refused_retry_of_an_evaluation_updates_its_record(dataset, tmp_path):
     on_disk = json.loads(path.read_text())
     assert r == on_disk and on_disk["exit_status"] == "failed"
     assert "does not exist" in on_disk["message"]
+
+
+def test_a_resume_removes_mid_epoch_checkpoints_that_last_pt_supersedes(tmp_path):
+    """The trainer resumes from its newest mid_epoch_*.pt before last.pt; one written before
+    last.pt (an epoch that then completed) would make it re-train that epoch from a partial
+    state. A mid-epoch file newer than last.pt (preempted mid-epoch) is kept."""
+    run_train(job(tmp_path, epochs=2), Hooks(out=io.StringIO()))
+    ck = tmp_path / "results/r1/checkpoints"
+    last = (ck / "last.pt").stat().st_mtime_ns
+    old, new = ck / "mid_epoch_002_000100.pt", ck / "mid_epoch_003_000050.pt"
+    for p, t in ((old, last - 10**9), (new, last + 10**9)):
+        p.write_text("{}")
+        os.utime(p, ns=(t, t))
+    out = io.StringIO()
+    run_train(job(tmp_path, epochs=3, launch_id="launch-2", resume=True), Hooks(out=out))
+    assert not old.exists() and new.exists()
+    assert "removed mid_epoch_002_000100.pt: last.pt is newer" in out.getvalue()
