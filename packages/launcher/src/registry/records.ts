@@ -20,7 +20,7 @@ export const FINAL_STATUSES: readonly RunStatus[] = [
   "preempted",
 ];
 
-/** Fields a launch records once (a resumed launch records them again for its segment). */
+/** Fields a launch records once (a `--resume` launch records them again). */
 export interface LaunchFields {
   preset: string;
   action: string;
