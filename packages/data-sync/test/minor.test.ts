@@ -61,25 +61,41 @@ test("a relative --source resolves against the directory the command was typed i
   expect(r.summary?.files_uploaded).toBe(1);
 });
 
-test("--stall-timeout stops a run whose server never answers (the socket timeout alone would wait an hour); the next run completes", async () => {
-  const src = tempDir("stall");
-  writeFileSync(join(src, "big.edf"), Buffer.alloc(11 * MiB, 9));
-  const bucket = await newBucket();
-  const state = tempDir("state");
-  const args = syncArgs("tuh", src, bucket, state, ["--include", "**", "--part-size", "5MiB"]);
-  const proxy = await startFaultProxy({ upstream: s3.endpoint });
-  try {
-    proxy.setRules([{ match: { op: "UploadPart" }, action: { kind: "stall" } }]);
-    const r = await runCli("sync", [...args, "--request-timeout", "3600", "--stall-timeout", "2"], {
-      endpoint: proxy.endpoint,
-    });
-    expect(r.code).toBe(3);
-    expect(r.stdout).toMatch(/completed for \d+ s \(--stall-timeout\).*run the same command again/);
-    proxy.setRules([]);
-    const again = await runCli("sync", args, { endpoint: proxy.endpoint });
-    expect(again.code).toBe(0);
-  } finally {
-    await proxy.stop();
-  }
-  await expectBucketMatches(bucket, "ds/", src);
-});
+test.each([
+  ["never answers (the socket timeout alone would wait an hour)", { kind: "stall" }, "3600"],
+  [
+    "trickles one byte every 200 ms (the socket is never idle)",
+    { kind: "trickle", intervalMs: 200 },
+    "2",
+  ],
+] as const)(
+  "--stall-timeout stops a run whose server %s; the next run completes",
+  async (_, action, requestTimeout) => {
+    const src = tempDir("stall");
+    writeFileSync(join(src, "big.edf"), Buffer.alloc(11 * MiB, 9));
+    const bucket = await newBucket();
+    const state = tempDir("state");
+    const args = syncArgs("tuh", src, bucket, state, ["--include", "**", "--part-size", "5MiB"]);
+    const proxy = await startFaultProxy({ upstream: s3.endpoint });
+    try {
+      proxy.setRules([{ match: { op: "UploadPart" }, action }]);
+      const r = await runCli(
+        "sync",
+        [...args, "--request-timeout", requestTimeout, "--stall-timeout", "3"],
+        {
+          endpoint: proxy.endpoint,
+        },
+      );
+      expect(r.code).toBe(3);
+      expect(r.stdout).toMatch(
+        /completed for \d+ s \(--stall-timeout\).*run the same command again/,
+      );
+      proxy.setRules([]);
+      const again = await runCli("sync", args, { endpoint: proxy.endpoint });
+      expect(again.code).toBe(0);
+    } finally {
+      await proxy.stop();
+    }
+    await expectBucketMatches(bucket, "ds/", src);
+  },
+);

@@ -162,6 +162,28 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
           stats.bytesReceived[info.op] += c.length;
         });
         break;
+      case "trickle": {
+        if (expectsContinue) res.writeContinue();
+        req.on("data", (c: Buffer) => {
+          stats.bytesReceived[info.op] += c.length;
+        });
+        req.once("end", () => {
+          // Raw bytes of a response head that never ends: the client's parser keeps waiting.
+          const head = Buffer.from("HTTP/1.1 200 OK\r\nx-trickle: ");
+          let i = 0;
+          const t = setInterval(() => {
+            if (req.socket.destroyed) {
+              clearInterval(t);
+              timers.delete(t);
+              return;
+            }
+            req.socket.write(i < head.length ? head.subarray(i, i + 1) : "a");
+            i++;
+          }, action.intervalMs);
+          timers.add(t);
+        });
+        break;
+      }
     }
   }
 

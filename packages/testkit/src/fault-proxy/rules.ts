@@ -15,7 +15,14 @@ export const S3_OPS = [
 ] as const;
 export type S3Op = (typeof S3_OPS)[number];
 
-export const FAULT_KINDS = ["slowDown", "status", "resetMidBody", "stall", "delay"] as const;
+export const FAULT_KINDS = [
+  "slowDown",
+  "status",
+  "resetMidBody",
+  "stall",
+  "delay",
+  "trickle",
+] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export type FaultAction =
@@ -28,7 +35,9 @@ export type FaultAction =
   /** Read the body and never answer (until stop()). */
   | { kind: "stall" }
   /** Wait, then forward unchanged. */
-  | { kind: "delay"; ms: number };
+  | { kind: "delay"; ms: number }
+  /** Read the body, then answer one byte every intervalMs, forever: the socket is never idle. */
+  | { kind: "trickle"; intervalMs: number };
 
 export interface RuleMatch {
   /** HTTP method, case-insensitive. */
@@ -128,6 +137,8 @@ function validate(rule: FaultRule, i: number): void {
   if (a.kind === "resetMidBody" && !(Number.isInteger(a.afterBytes) && a.afterBytes >= 0))
     throw new Error(`fault rule ${i}: afterBytes must be an integer >= 0`);
   if (a.kind === "delay" && !(a.ms >= 0)) throw new Error(`fault rule ${i}: ms must be >= 0`);
+  if (a.kind === "trickle" && !(a.intervalMs > 0))
+    throw new Error(`fault rule ${i}: intervalMs must be > 0`);
 }
 
 /**
