@@ -7,8 +7,6 @@ import { renderHtml } from "./html.ts";
 import { svgToPng } from "./png.ts";
 import { chartSvg } from "./svg.ts";
 
-export const renderJson = (report: Report) => `${JSON.stringify(report)}\n`;
-
 export async function renderedCharts(report: Report) {
   return Promise.all(
     reportCharts(report).map(async (chart) => ({ chart, svg: await chartSvg(chart) })),
