@@ -21,7 +21,19 @@ if [ -n "${TURBO_API:-}" ] && [ -n "${TURBO_TOKEN:-}" ]; then
     bgb_signing="signed"
   fi
   echo "turbo remote cache: $TURBO_API (team $TURBO_TEAM, $bgb_signing); local cache as well" >&2
-  unset bgb_signing bgb_turbo_config
+  # Server and clients must agree on signing, or every download is a silent miss. Our server
+  # says which it is (src/server.ts); no answer (down, another server) is left to turbo.
+  bgb_server_signed=$(node -e '
+    fetch(`${process.argv[1].replace(/\/+$/, "")}/bgb/cache-info`, { signal: AbortSignal.timeout(3000) })
+      .then((r) => (r.ok ? r.json() : {}))
+      .then((j) => console.log(j.signed ?? ""), () => console.log(""));
+  ' "$TURBO_API" 2>/dev/null || true)
+  if [ "$bgb_server_signed" = "true" ] && [ "$bgb_signing" = "unsigned" ]; then
+    echo "warning: the cache server keeps signed artifacts only: without TURBO_REMOTE_CACHE_SIGNATURE_KEY every download misses" >&2
+  elif [ "$bgb_server_signed" = "false" ] && [ "$bgb_signing" = "signed" ]; then
+    echo "warning: the cache server is unsigned (remote_cache.signed: false): with TURBO_REMOTE_CACHE_SIGNATURE_KEY every download misses" >&2
+  fi
+  unset bgb_signing bgb_turbo_config bgb_server_signed
 elif [ -n "${TURBO_API:-}" ]; then
   echo "warning: TURBO_API is set but TURBO_TOKEN is not: local cache only" >&2
   unset TURBO_API

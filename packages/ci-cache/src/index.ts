@@ -1,5 +1,5 @@
 export { applyPackageEnv, PACKAGE_ENV_KEYS, packageEnv } from "./package-env.ts";
-export { type RunningCacheServer, startCacheServer } from "./server.ts";
+export { CACHE_INFO_PATH, type RunningCacheServer, startCacheServer } from "./server.ts";
 export {
   type CacheServerSettings,
   readTokens,

@@ -11,6 +11,9 @@ export interface RunningCacheServer {
   close(): Promise<void>;
 }
 
+/** Unauthenticated; says only whether artifacts must be signed. */
+export const CACHE_INFO_PATH = "/bgb/cache-info";
+
 let started = false;
 
 export async function startCacheServer(
@@ -28,6 +31,9 @@ export async function startCacheServer(
     if (!scoped.ok) return reply.code(400).send({ message: scoped.problem });
     return undefined;
   });
+  // Lets a client find out, before its run, whether it needs the signing key (client-env.sh):
+  // a mismatch would otherwise be nothing but silent misses.
+  app.get(CACHE_INFO_PATH, async () => ({ signed: s.signed }));
   await app.listen({ host: s.host, port: s.port });
   const { port } = app.server.address() as AddressInfo;
   const host = s.host.includes(":") ? `[${s.host}]` : s.host;

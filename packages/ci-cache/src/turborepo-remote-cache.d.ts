@@ -15,6 +15,7 @@ declare module "turborepo-remote-cache" {
       name: "onRequest",
       hook: (req: CacheRequest, reply: CacheReply) => Promise<CacheReply | undefined>,
     ): void;
+    get(path: string, handler: () => Promise<unknown>): void;
     listen(options: { host: string; port: number }): Promise<string>;
     close(): Promise<void>;
     readonly server: Server;

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import {
   type CacheServerProcess,
+  clientEnvMessages,
   freshClone,
   getObject,
   listKeys,
@@ -17,6 +18,7 @@ import {
   runProbe,
   startServer,
   statuses,
+  tempDir,
 } from "./support.ts";
 
 const PREFIX = "ci/turbo/";
@@ -116,6 +118,16 @@ describe("an unsigned team cache", () => {
     expect((await listKeys(bucket)).every((k) => k.startsWith(PREFIX))).toBe(true);
   });
 
+  test("a client with a signing key is warned that this server keeps no signatures", async () => {
+    expect(await clientEnvMessages(first, remote)).toBe(
+      `turbo remote cache: ${server.url} (team ${TEAM}, unsigned); local cache as well\n`,
+    );
+    const signing = { ...remote, TURBO_REMOTE_CACHE_SIGNATURE_KEY: "k".repeat(32) };
+    expect(await clientEnvMessages(first, signing)).toContain(
+      "warning: the cache server is unsigned (remote_cache.signed: false): with TURBO_REMOTE_CACHE_SIGNATURE_KEY every download misses",
+    );
+  });
+
   test("with the cache server stopped, the task still passes and turbo warns", async () => {
     await server.stop();
     const clone = await freshClone("down");
@@ -174,5 +186,16 @@ describe("a signed team cache", () => {
     expect(probeOutput(second, "shared")).toBe(probeDir(second, "shared"));
     expect(probeOutput(second, "testkit")).toBe(probeDir(second, "testkit"));
     expect(probeOutput(second, "ci-cache")).toBe(probeDir(first, "ci-cache"));
+  });
+
+  test("a client without the key is warned that every download would miss", async () => {
+    const { TURBO_REMOTE_CACHE_SIGNATURE_KEY: _key, ...unsigned } = remote;
+    const messages = await clientEnvMessages(tempDir("client-env"), unsigned);
+    expect(messages).toContain(
+      "warning: the cache server keeps signed artifacts only: without TURBO_REMOTE_CACHE_SIGNATURE_KEY every download misses",
+    );
+    expect(await clientEnvMessages(tempDir("client-env"), remote)).toBe(
+      `turbo remote cache: ${server.url} (team ${TEAM}, signed); local cache as well\n`,
+    );
   });
 });

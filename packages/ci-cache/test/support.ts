@@ -229,6 +229,15 @@ export interface RemoteEnv {
   TURBO_REMOTE_CACHE_SIGNATURE_KEY?: string;
 }
 
+/** What sourcing client-env.sh (as scripts/test.sh does) prints, without running turbo. */
+export async function clientEnvMessages(cwd: string, remote: RemoteEnv): Promise<string> {
+  const env: Record<string, string> = { ...baseEnv() };
+  for (const [k, v] of Object.entries(remote)) if (v !== undefined) env[k] = v;
+  const r = await run("bash", ["-c", 'source "$1"', "bash", clientEnvScript], cwd, env);
+  if (r.exitCode !== 0) throw new Error(`sourcing client-env.sh failed: ${r.output}`);
+  return r.output;
+}
+
 /**
  * `turbo run probe` in a clone through the same wiring as scripts/test.sh (client-env.sh), with
  * a run summary to read hit/miss per task.

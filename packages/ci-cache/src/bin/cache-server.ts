@@ -1,15 +1,13 @@
 #!/usr/bin/env node
 // `pnpm cache-server`: turbo's remote task cache for the team, stored in S3 (configs/ci.yaml).
 // The one error boundary: problems are one line on stderr and an exit code, never a trace.
+import "@bgb/shared/aws-sdk-node20";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { findRepoRoot, formatIssue, loadConfigFile } from "@bgb/shared";
 import { startCacheServer } from "../server.ts";
 import { readTokens, resolveSettings, type ServerFlags } from "../settings.ts";
 import { checkStorage } from "../storage-check.ts";
-
-// Pinned SDK; its Node 20 end-of-support notice would only clutter the output.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 const USAGE = `usage: pnpm cache-server [--config FILE] [--endpoint URL] [--host ADDR] [--port N]
 
