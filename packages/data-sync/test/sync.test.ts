@@ -107,7 +107,7 @@ describe("sync of a TUSZ-shaped tree", () => {
   });
 });
 
-test("a re-run on an unchanged 10,000-file tree sends no object request per file (one HEAD of the manifest)", async () => {
+test("a re-run on an unchanged 10,000-file tree sends no object request per file (one HEAD each for the manifest and the report)", async () => {
   const src = tempDir("many");
   const state = tempDir("state");
   for (let d = 0; d < 100; d++) {
@@ -126,7 +126,7 @@ test("a re-run on an unchanged 10,000-file tree sends no object request per file
     );
     expect(first.code).toBe(0);
     expect(first.summary?.files_uploaded).toBe(10_000);
-    expect(proxy.stats.requests.PutObject).toBe(10_001); // the files and the manifest
+    expect(proxy.stats.requests.PutObject).toBe(10_002); // the files, the manifest, the report
     proxy.resetStats();
     const again = await runCli("sync", syncArgs("tuh", src, bucket, state, ["--include", "**"]), {
       endpoint: proxy.endpoint,
@@ -137,7 +137,7 @@ test("a re-run on an unchanged 10,000-file tree sends no object request per file
       .filter(([op]) => op !== "Other" && op !== "HeadObject")
       .reduce((n, [, c]) => n + c, 0);
     expect(objectRequests).toBe(0);
-    expect(proxy.stats.requests.HeadObject).toBe(1); // is the manifest still there?
+    expect(proxy.stats.requests.HeadObject).toBe(2); // are the manifest and the report still there?
     expect(proxy.stats.requests.Other).toBeLessThanOrEqual(1); // the bucket check
   } finally {
     await proxy.stop();

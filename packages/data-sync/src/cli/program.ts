@@ -2,6 +2,7 @@
 import { Command, Option } from "commander";
 import type { ExitCode } from "../engine/errors.ts";
 import { gcCommand, statusCommand, verifyCommand } from "./commands/maintenance.ts";
+import { reportCommand } from "./commands/report.ts";
 import { syncCommand } from "./commands/sync.ts";
 
 const EXIT_HELP = `
@@ -94,6 +95,20 @@ export function buildProgram(
       .option("--dry-run", "list what would be aborted")
       .argument("<dataset>")
       .action((d: string, f) => run(gcCommand(d, f)));
+    program
+      .command("report")
+      .description(
+        "read every EDF header and label file of the source: figures per split, checks, charts",
+      )
+      .option("--config <file>", "datasets file (default: configs/datasets.yaml)")
+      .option("--source <dir>", "dataset folder (overrides the config's source)")
+      .option("--include <glob>", "only keys matching (repeatable; overrides the config)", collect)
+      .option("--exclude <glob>", "skip keys matching (repeatable; overrides the config)", collect)
+      .option("--json", "the report as one JSON document on stdout")
+      .option("--html <file>", "write a self-contained HTML report with charts")
+      .option("--png <dir>", "write the charts as PNG files")
+      .argument("<dataset>")
+      .action((d: string, f) => run(reportCommand(d, f)));
   }
   return program;
 }

@@ -27,6 +27,8 @@ export interface Target {
   source: string;
   /** checksum list inside the source (e.g. SHA256SUMS.txt), if the dataset has one */
   checksums: string | null;
+  /** `.edf` files per split the dataset must have (datasets.yaml expected_counts) */
+  expectedCounts: Record<string, number> | null;
   bucket: string;
   prefix: string;
   endpoint: EndpointChoice;
@@ -96,6 +98,7 @@ export function resolveTarget(dataset: string, flags: TargetFlags): Target {
     layout: def.layout,
     source,
     checksums: def.checksums,
+    expectedCounts: (def.expected_counts as Record<string, number> | null | undefined) ?? null,
     bucket,
     prefix,
     endpoint,

@@ -1,4 +1,5 @@
 // Object keys: the source-relative path, unchanged but normalised, always inside the prefix.
+import { REPORT_NAME } from "@bgb/dataset-report/engine";
 import { MANIFEST_NAME } from "@bgb/shared/manifest";
 
 const MAX_KEY_BYTES = 1024;
@@ -22,6 +23,7 @@ export function checkRelPath(raw: string, prefix: string): KeyCheck {
   }
   if (rel === MANIFEST_NAME || rel === PREVIOUS_MANIFEST_NAME)
     return { ok: false, why: `${rel} is reserved for the dataset manifest` };
+  if (rel === REPORT_NAME) return { ok: false, why: `${rel} is reserved for the dataset report` };
   if (Buffer.byteLength(prefix + rel, "utf8") > MAX_KEY_BYTES) {
     return { ok: false, why: `key is longer than ${MAX_KEY_BYTES} bytes` };
   }

@@ -12,6 +12,7 @@ import {
 } from "../runtime.ts";
 import { resolveTarget, type Target, type TargetFlags } from "../target.ts";
 import { formatBytes, formatDuration } from "../units.ts";
+import { uploadDatasetReport } from "./report-upload.ts";
 
 export interface SyncFlags extends TargetFlags, TransferFlags {
   dryRun?: boolean;
@@ -58,11 +59,13 @@ export async function syncCommand(dataset: string, flags: SyncFlags): Promise<Ex
   const renderer = makeRenderer(flags);
   const signal = cancellation();
   const started = Date.now();
+  const source = await makeSource(target);
+  const store = makeStore(target, settings);
   const summary = await runSync({
     dataset,
     layout: target.layout,
-    source: await makeSource(target),
-    store: makeStore(target, settings),
+    source,
+    store,
     prefix: target.prefix,
     storageClass: target.storageClass,
     filter: target.filter,
@@ -80,12 +83,17 @@ export async function syncCommand(dataset: string, flags: SyncFlags): Promise<Ex
   });
   const exit_code = exitCodeOf(summary);
   const secs = (Date.now() - started) / 1000;
+  const report = summary.manifest_version
+    ? await uploadDatasetReport(target, source, store, summary.manifest_version, signal)
+    : undefined;
+  if (report?.state === "failed") renderer.event({ event: "warning", message: report.line });
   const { plan, failures, ...counts } = summary;
   const human = flags.dryRun
     ? dryRunLines(target, plan)
     : [
         `${summary.interrupted ? "interrupted" : "done"}: ${counts.files_uploaded} uploaded, ${counts.files_skipped} unchanged, ${counts.files_failed} failed of ${counts.files_total} files; sent ${formatBytes(counts.bytes_sent)} in ${formatDuration(secs)} (${formatBytes(counts.bytes_sent / Math.max(secs, 0.001))}/s)`,
         ...failures.map((f) => `  failed: ${f.key}: ${f.error}`),
+        ...(report && report.state !== "failed" ? [report.line] : []),
         ...(summary.interrupted ? ["run the same command again to continue where it stopped"] : []),
       ];
   renderer.finish(
@@ -114,6 +122,15 @@ export async function syncCommand(dataset: string, flags: SyncFlags): Promise<Ex
           }
         : {}),
       failures,
+      ...(report
+        ? {
+            report: {
+              key: report.key,
+              state: report.state,
+              ...("errors" in report ? { errors: report.errors, warnings: report.warnings } : {}),
+            },
+          }
+        : {}),
       seconds: Math.round(secs * 1000) / 1000,
       // resourceUsage().maxRSS is in KiB: the peak resident memory of this process
       peak_rss_bytes: process.resourceUsage().maxRSS * 1024,
