@@ -1,6 +1,7 @@
 // `pnpm cache-server` refusing to start: one line naming the file, key or variable, an exit code.
 import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { newBucket, repoRoot, s3, tempDir } from "./support.ts";
@@ -70,5 +71,27 @@ describe("pnpm cache-server refuses to start", () => {
       `cache-server: cannot use s3://${bucket}/turbo-cache/ at ${s3.endpoint}: access denied (SignatureDoesNotMatch): the credentials need s3:ListBucket, s3:GetObject and s3:PutObject under the prefix`,
     );
     expect(r.out).not.toContain(TOKEN);
+  });
+
+  test("when the port is taken, exit 3 naming the address", async () => {
+    const taken = createServer();
+    await new Promise<void>((r) => taken.listen(0, "127.0.0.1", r));
+    const port = (taken.address() as { port: number }).port;
+    try {
+      const bucket = await newBucket();
+      const f = configFile(`remote_cache:\n  bucket: ${bucket}\n`);
+      const r = await runServer(["--config", f, "--endpoint", s3.endpoint, "--port", `${port}`], {
+        TURBO_TOKEN: TOKEN,
+        AWS_ACCESS_KEY_ID: s3.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+      });
+      expect(r.code).toBe(3);
+      expect(r.out.trim()).toBe(
+        `cache-server: cannot listen on 127.0.0.1:${port} (EADDRINUSE): choose --host/--port`,
+      );
+    } finally {
+      taken.close();
+    }
   });
 });
