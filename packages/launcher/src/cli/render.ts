@@ -29,6 +29,7 @@ export function renderPlan(plan: LaunchPlan): string[] {
     `${r.preset}: ${r.action} as run ${r.run}${r.resume ? " (resumed)" : ""}`,
     `  config   ${r.config}`,
     `  gpu      ${r.gpu}, ${r.cpu} CPU, ${r.memoryMib} MiB, timeout ${r.timeoutS} s, ${r.preemptible ? "preemptible" : "non-preemptible"}`,
+    ...datasetLines(plan),
     `  estimate ${plan.estimate ? describeEstimate(plan.estimate) : "unknown (GPU has no price)"}${r.action === "train" ? `, ${plan.segments} attempt${plan.segments > 1 ? "s" : ""} of at most ${r.timeoutS} s needed, up to ${plan.maxAttempts} allowed (retries for time and preemptions)` : ""}`,
     `  command  ${showArgv(plan.argv)}`,
     `  env      ${[...plan.env.set, ...plan.env.inherited].join(", ")}${plan.env.removed.length ? ` (not passed on: ${plan.env.removed.join(", ")})` : ""}`,
@@ -37,6 +38,21 @@ export function renderPlan(plan: LaunchPlan): string[] {
   ];
   for (const w of plan.warnings) lines.push(`warning: ${w}`);
   return lines;
+}
+
+/** The dataset summary from each report, shown before the cost line. */
+function datasetLines(plan: LaunchPlan): string[] {
+  return plan.request.datasets.flatMap((name) => {
+    const f = plan.facts.reports?.[name];
+    if (f?.state !== "found") return [];
+    const t = f.report.totals;
+    const splits = Object.entries(f.report.splits)
+      .map(([s, x]) => `${s} ${x.recordings}`)
+      .join(" / ");
+    return [
+      `  dataset  ${name}: ${t.recordings} recordings (${splits}), ${t.hours.toFixed(1)} h, ${t.seizure_events} seizure events`,
+    ];
+  });
 }
 
 export function renderLaunched(o: LaunchOutcome): string[] {

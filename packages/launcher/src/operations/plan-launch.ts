@@ -115,6 +115,15 @@ export function planJson(plan: LaunchPlan, dryRun: boolean): Record<string, unkn
     max_attempts: plan.maxAttempts,
     config_sha256: plan.configSha256,
     dataset_versions: plan.datasetVersions,
+    dataset_reports: Object.fromEntries(
+      plan.request.datasets.map((n) => {
+        const f = plan.facts.reports?.[n];
+        if (f?.state !== "found") return [n, null];
+        const { recordings, hours, seizure_events, seizure_share } = f.report.totals;
+        const { errors, warnings } = f.report;
+        return [n, { recordings, hours, seizure_events, seizure_share, errors, warnings }];
+      }),
+    ),
     git: { sha: plan.spec.git_sha, dirty: plan.spec.git_dirty },
     trainer: {
       repository: plan.request.trainer.repository,

@@ -12,6 +12,7 @@ import { probeGit } from "./probes/git.ts";
 import { probeManifests, type ReaderFactory } from "./probes/manifests.ts";
 import { probeModalAuth } from "./probes/modal-auth.ts";
 import { probeModalCli } from "./probes/modal-cli.ts";
+import { probeReports } from "./probes/reports.ts";
 import { probeTrainerSchema } from "./probes/trainer-schema.ts";
 import { probeTrainerSource } from "./probes/trainer-source.ts";
 import { probeTrainingConfig } from "./probes/training-config.ts";
@@ -79,10 +80,11 @@ export async function gatherFacts(
   const trainerSchema = trainerFacts.then((trainer) =>
     trainerSchemaFact(req, training, trainer, d),
   );
-  const [modal, git, manifests, secrets, apps, trainer, schema] = await Promise.all([
+  const [modal, git, manifests, reports, secrets, apps, trainer, schema] = await Promise.all([
     modalCli,
     probeGit(d.root, d.signal),
     probeManifests(req.datasets, datasets, d.env, d.readerFor, d.signal),
+    probeReports(req.datasets, datasets, d.env, d.readerFor, d.signal),
     modalOk.then((ok) => modalListing(secretListArgv, parseSecretNames, ok)),
     needApps
       ? modalOk.then((ok) => modalListing<ModalApp>(appListArgv, parseAppList, ok))
@@ -97,6 +99,7 @@ export async function gatherFacts(
     secrets,
     training,
     manifests,
+    reports,
     trainer,
     trainerSchema: schema,
     git,

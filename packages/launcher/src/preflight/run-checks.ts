@@ -7,6 +7,7 @@ import {
   checkTrainerSchema,
   checkTrainingConfig,
 } from "./checks/config.ts";
+import { checkDatasetReports } from "./checks/dataset-report.ts";
 import { checkDatasets } from "./checks/datasets.ts";
 import { checkModalAuth, checkModalCli, checkModalSecrets } from "./checks/modal.ts";
 import {
@@ -28,6 +29,7 @@ export function runChecks(input: CheckInput): CheckResult[] {
     checkGpu(input),
     checkTimeout(input),
     ...checkDatasets(input),
+    ...checkDatasetReports(input),
     checkTrainerSource(input),
     checkTrainerSchema(input),
     checkCheckpoint(input),

@@ -1,5 +1,6 @@
 // What preflight knows (facts, gathered by probes) and what it decides (checks, pure).
 
+import type { Report } from "@bgb/dataset-report/engine";
 import type { DatasetsConfig, GpusConfig, LaunchConfig } from "@bgb/shared";
 import type { DatasetManifest } from "@bgb/shared/manifest";
 import type { LaunchRequest } from "../plan/request.ts";
@@ -49,6 +50,14 @@ export type ManifestFact = { location: string; endpoint: string } & (
   | { state: "error"; message: string }
 );
 
+/** The dataset report (<prefix>.bgb-report.json) read from the bucket. */
+export type ReportFact = { location: string } & (
+  | { state: "found"; report: Report }
+  | { state: "missing" }
+  | { state: "invalid"; reason: string }
+  | { state: "error"; message: string }
+);
+
 export interface TrainerSourceFact {
   dir: string;
   hasDir: boolean;
@@ -78,6 +87,8 @@ export interface Facts {
   training: TrainingConfigFact;
   /** Dataset name -> manifest read from the bucket (absent: dataset not in datasets.yaml). */
   manifests: Record<string, ManifestFact>;
+  /** Dataset name -> its report (absent: not probed). */
+  reports?: Record<string, ReportFact>;
   trainer: TrainerSourceFact;
   trainerSchema: TrainerSchemaFact;
   git: GitFact;
