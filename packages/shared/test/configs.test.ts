@@ -43,7 +43,8 @@ describe("configs/", () => {
     expect(p.errors).toEqual([]);
     expect(p.warnings).toEqual([]);
     expect(Object.keys(p.datasets?.datasets ?? {})).toEqual(["tuh", "chbmit"]);
-    expect(p.datasets?.datasets.chbmit?.source).toBe("https://physionet.org/files/chb-mit/1.0.0/");
+    expect(p.datasets?.datasets.chbmit?.source).toBe("s3://physionet-open/chbmit/1.0.0/");
+    expect(p.datasets?.datasets.chbmit?.source_anonymous).toBe(true);
     expect(p.datasets?.datasets.tuh?.expected_counts).toEqual({
       train: 4667,
       dev: 1832,

@@ -126,7 +126,20 @@ describe("datasets.yaml and launch.yaml single-file rules", () => {
         editYaml(datasets(), [
           [["datasets", "chbmit", "source"], "http://physionet.org/files/chb-mit/1.0.0/"],
         ]),
-      'configs/datasets.yaml: datasets.chbmit.source: a URL source must use https:// (or give a local directory) (got "http://physionet.org/files/chb-mit/1.0.0/")',
+      'configs/datasets.yaml: datasets.chbmit.source: a URL source must use https:// or s3://bucket/prefix/ (or give a local directory) (got "http://physionet.org/files/chb-mit/1.0.0/")',
+    ],
+    [
+      "S3 source with a bad bucket name",
+      () => editYaml(datasets(), [[["datasets", "chbmit", "source"], "s3://PhysioNet_Open/chbmit/"]]),
+      'configs/datasets.yaml: datasets.chbmit.source: an S3 source is s3://<bucket>/<prefix>/ with a valid bucket name (got "s3://PhysioNet_Open/chbmit/")',
+    ],
+    [
+      "source_anonymous without an S3 source",
+      () =>
+        editYaml(datasets(), [
+          [["datasets", "chbmit", "source"], "https://physionet.org/files/chbmit/1.0.0/"],
+        ]),
+      "configs/datasets.yaml: datasets.chbmit.source_anonymous: source_anonymous describes an s3:// source, but the source is https://physionet.org/files/chbmit/1.0.0/ (remove it, or make the source s3://<bucket>/<prefix>/)",
     ],
     [
       "split not in layout",

@@ -37,6 +37,22 @@ export function datasetsRules(c: DeepPartial<DatasetsConfig>, out: RuleSink): vo
         }
       }
     }
+    if (
+      d.source &&
+      !d.source.startsWith("s3://") &&
+      (d.source_anonymous || d.source_endpoint_url || d.source_region)
+    ) {
+      const field = d.source_anonymous
+        ? "source_anonymous"
+        : d.source_endpoint_url
+          ? "source_endpoint_url"
+          : "source_region";
+      out.error(
+        `${at}.${field}`,
+        `${field} describes an s3:// source, but the source is ${d.source}`,
+        "remove it, or make the source s3://<bucket>/<prefix>/",
+      );
+    }
     if (d.include && d.include.length === 0) {
       out.error(
         `${at}.include`,

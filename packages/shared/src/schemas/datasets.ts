@@ -49,8 +49,12 @@ const sourceSchema = z
   .string()
   .min(1)
   .refine(
-    (s) => !/^[a-z][a-z0-9+.-]*:\/\//i.test(s) || s.startsWith("https://"),
-    "a URL source must use https:// (or give a local directory)",
+    (s) => !/^[a-z][a-z0-9+.-]*:\/\//i.test(s) || s.startsWith("https://") || s.startsWith("s3://"),
+    "a URL source must use https:// or s3://bucket/prefix/ (or give a local directory)",
+  )
+  .refine(
+    (s) => !s.startsWith("s3://") || /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/|$)/.test(s),
+    "an S3 source is s3://<bucket>/<prefix>/ with a valid bucket name",
   );
 
 const endpointSchema = z
@@ -62,7 +66,7 @@ const globList = z.array(z.string().min(1));
 export const datasetDefSchema = z.strictObject({
   description: z.string().optional(),
   source: sourceSchema.describe(
-    "Local directory (relative to the repo root, absolute, or ~/...) or an https:// URL",
+    "Local directory (relative to the repo root, absolute, or ~/...), an https:// URL, or s3://bucket/prefix/",
   ),
   layout: layoutSchema.describe(
     "How split counts are derived: tusz (edf/<split>/...), chbmit or flat (split 'all')",
@@ -74,6 +78,21 @@ export const datasetDefSchema = z.strictObject({
     .default(null)
     .describe("S3-compatible endpoint; null for AWS"),
   region: z.string().min(1).optional(),
+  source_endpoint_url: endpointSchema
+    .nullable()
+    .default(null)
+    .describe(
+      "Where an s3:// source lives (S3-compatible endpoint); null for AWS. Not the destination's endpoint_url or AWS_ENDPOINT_URL_S3",
+    ),
+  source_region: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("Region of an s3:// source bucket (default us-east-1)"),
+  source_anonymous: z
+    .boolean()
+    .default(false)
+    .describe("Read an s3:// source with unsigned requests (public buckets, e.g. physionet-open)"),
   include: globList.default(["**"]).describe("Globs relative to the source root"),
   exclude: globList.default([]).describe("Globs relative to the source root"),
   storage_class: storageClassSchema
