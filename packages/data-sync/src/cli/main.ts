@@ -26,12 +26,17 @@ export async function main(argv: string[], name: string, syncOnly: boolean): Pro
     name,
     syncOnly,
   );
-  program.exitOverride();
-  program.configureOutput({
-    writeErr: (s) => {
-      if (!json) process.stderr.write(s);
-    },
-  });
+  // Subcommands do not inherit these when set after they were added: walk them all, or a bad
+  // flag of `data-sync gc` exits 1 straight from commander instead of 2.
+  const all = [program, ...program.commands];
+  for (const cmd of all) {
+    cmd.exitOverride();
+    cmd.configureOutput({
+      writeErr: (s) => {
+        if (!json) process.stderr.write(s);
+      },
+    });
+  }
   let code: ExitCode;
   try {
     await program.parseAsync(argv, { from: "user" });

@@ -71,7 +71,10 @@ export function resolveTarget(dataset: string, flags: TargetFlags): Target {
   const def = all[dataset];
   if (!def) {
     const names = Object.keys(all).join(", ");
-    throw new UsageError(`unknown dataset "${dataset}" in ${configPath}; known: ${names}`);
+    // JSON quoting: a name with a newline or control characters stays on one line.
+    throw new UsageError(
+      `unknown dataset ${JSON.stringify(dataset)} in ${configPath}; known: ${names}`,
+    );
   }
   const prefix = flags.prefix ?? def.prefix;
   const prefixProblem = checkPrefix(prefix);
