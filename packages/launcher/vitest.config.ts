@@ -8,8 +8,7 @@ export default defineConfig({
     testTimeout: 120_000,
     // The real-modal parse test mostly waits on connection retries: let it overlap the rest.
     maxWorkers: 4,
-    // The pinned SDK's Node 20 notice would clutter every test's output.
-    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
+    setupFiles: ["@bgb/shared/aws-sdk-node20"],
     hookTimeout: 120_000,
   },
 });

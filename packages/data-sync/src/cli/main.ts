@@ -15,8 +15,6 @@ function exitFor(err: unknown): { code: ExitCode; message: string } {
 }
 
 export async function main(argv: string[], name: string, syncOnly: boolean): Promise<never> {
-  // We pin the SDK in the lockfile; its Node 20 notice would only clutter every run.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   const json = argv.includes("--json");
   let pending: Promise<ExitCode> | undefined;
   const program = buildProgram(

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `pnpm launch ...`. The one error boundary: typed errors become a line on stderr and a
 // documented exit code (README.md); never a stack trace (BGB_DEBUG=1 shows one).
+import "@bgb/shared/aws-sdk-node20";
 import { findRepoRoot } from "@bgb/shared";
 import { CommanderError } from "commander";
 import { askYesNo } from "../cli/confirm.ts";
@@ -17,9 +18,6 @@ import {
   PreflightError,
   UsageError,
 } from "../errors.ts";
-
-// Pinned SDK; its Node 20 end-of-support notice would only clutter every preflight.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 const controller = new AbortController();
 let interrupts = 0;

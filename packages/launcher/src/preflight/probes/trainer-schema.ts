@@ -8,7 +8,14 @@ import { findRepoRoot } from "@bgb/shared";
 import { lastLine, runCommand } from "../../process/run-command.ts";
 import type { TrainerSchemaFact } from "../types.ts";
 
-export const TOOL_ROOT = findRepoRoot(dirname(fileURLToPath(import.meta.url)));
+/** The checkout holding this file; for an installed bgb-launch, the project it runs in. */
+function toolRoot(): string {
+  try {
+    return findRepoRoot(dirname(fileURLToPath(import.meta.url)));
+  } catch {
+    return findRepoRoot();
+  }
+}
 
 export interface TrainerSchemaTarget {
   /** Training config as shown to the user (repo-relative) and its absolute path. */
@@ -32,7 +39,7 @@ export interface TrainerSchemaDeps {
 export async function trainerCheckPython(
   d: TrainerSchemaDeps,
 ): Promise<{ ok: true; python: string } | { ok: false; message: string }> {
-  const tool = d.toolRoot ?? TOOL_ROOT;
+  const tool = d.toolRoot ?? toolRoot();
   const r = await runCommand(["sh", join(tool, "scripts", "trainer-check-venv.sh")], {
     cwd: tool,
     env: d.env,
@@ -54,7 +61,7 @@ export async function runTrainerSchemaCheck(
   python: string,
   d: TrainerSchemaDeps,
 ): Promise<TrainerSchemaFact> {
-  const tool = d.toolRoot ?? TOOL_ROOT;
+  const tool = d.toolRoot ?? toolRoot();
   const r = await runCommand(
     [
       python,
