@@ -1,25 +1,12 @@
-// Reads an EDF header from a local file with two small reads (fixed part, then the signal
-// headers), never the data records; the file's size comes from the same handle.
-import { open } from "node:fs/promises";
-import {
-  EDF_FIXED_BYTES,
-  type EdfHeaderResult,
-  edfHeaderLength,
-  parseEdfHeader,
-} from "../edf/header.ts";
+// The header of one local EDF file, read the way the gatherer reads every source (one ranged
+// read, a second only for more than 63 signals); never the data records.
+import { stat } from "node:fs/promises";
+import { basename, dirname } from "node:path";
+import type { EdfHeaderResult } from "../edf/header.ts";
+import { readEdfHeader } from "./gather.ts";
+import { localReader } from "./local.ts";
 
 export async function readEdfHeaderFile(path: string): Promise<EdfHeaderResult> {
-  const fh = await open(path, "r");
-  try {
-    const size = (await fh.stat()).size;
-    const fixed = Buffer.alloc(Math.min(EDF_FIXED_BYTES, size));
-    await fh.read(fixed, 0, fixed.length, 0);
-    const length = edfHeaderLength(fixed);
-    if (!length.ok) return length;
-    const header = Buffer.alloc(Math.min(length.bytes, size));
-    await fh.read(header, 0, header.length, 0);
-    return parseEdfHeader(header, size);
-  } finally {
-    await fh.close();
-  }
+  const { size } = await stat(path);
+  return readEdfHeader(localReader(dirname(path)), basename(path), size);
 }
