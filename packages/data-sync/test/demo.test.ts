@@ -9,7 +9,7 @@ function runDemo(args: string[]): Promise<{ code: number | null; out: string }> 
   return new Promise((resolve) => {
     const child = spawn(
       process.execPath,
-      ["--import", "tsx", "packages/data-sync/src/demo/demo.ts", ...args],
+      ["--import", "tsx", "packages/data-sync/demo/demo.ts", ...args],
       { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] },
     );
     let out = "";

@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 // `pnpm demo`: the README's main job on a fresh machine with no cloud account. Local S3, a
 // generated dataset, a sync killed part-way and resumed, a verify, and a report of what moved.
+import "@bgb/shared/aws-sdk-node20";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CreateBucketCommand, ListMultipartUploadsCommand } from "@aws-sdk/client-s3";
 import { clientFor, type S3Server, startS3Server } from "@bgb/testkit";
-import { formatBytes } from "../cli/units.ts";
-import { MiB } from "../engine/part-size.ts";
+import { formatBytes } from "../src/cli/units.ts";
+import { MiB } from "../src/engine/part-size.ts";
 import { bucketBytes } from "./bucket-bytes.ts";
 import { type Child, runCli, stopCurrent } from "./cli-runs.ts";
 import {
@@ -185,8 +186,6 @@ function describeEvent(e: Record<string, unknown>): string | undefined {
 
 async function main(): Promise<number> {
   const opts = parseDemoArgs(process.argv.slice(2));
-  // The SDK is pinned in the lockfile; its Node 20 notice would only clutter the demo.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   const started = now();
   const work = mkdtempSync(join(tmpdir(), "bgb-demo-"));
   process.on("SIGINT", () => {

@@ -1,11 +1,16 @@
-// The demo drives the real CLIs as child processes, exactly as a user would type them.
+// The demo drives the real CLIs as child processes, exactly as a user would type them: the
+// built bins (`pnpm demo` builds them first, through turbo's cache).
 import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 
-const repoRoot = fileURLToPath(new URL("../../../../", import.meta.url));
-const binOf = (name: "sync" | "data-sync") =>
-  fileURLToPath(new URL(`../bin/${name}.ts`, import.meta.url));
+const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
+function binOf(name: "sync" | "data-sync"): string {
+  const bin = fileURLToPath(new URL(`../dist/${name}.js`, import.meta.url));
+  if (!existsSync(bin)) throw new Error(`${bin} is missing: run pnpm build (pnpm demo does)`);
+  return bin;
+}
 
 export interface Child {
   proc: ChildProcess;
@@ -25,7 +30,7 @@ export function runCli(
   env: NodeJS.ProcessEnv,
   opts: { json: boolean; onEvent?: (e: Record<string, unknown>) => void },
 ): Child {
-  const proc = spawn(process.execPath, ["--import", "tsx", binOf(name), ...args], {
+  const proc = spawn(process.execPath, [binOf(name), ...args], {
     cwd: repoRoot,
     env,
     // Live display: the child writes straight to our terminal. JSON: we read it line by line.

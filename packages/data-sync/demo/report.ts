@@ -1,6 +1,6 @@
 // The closing report: one labelled line per fact, exact byte counts beside the human ones so a
 // test (or a sceptical reader) can check the arithmetic.
-import { formatBytes } from "../cli/units.ts";
+import { formatBytes } from "../src/cli/units.ts";
 
 export interface DemoFacts {
   files: number;

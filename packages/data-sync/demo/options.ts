@@ -1,7 +1,7 @@
 // `pnpm demo` flags: a few knobs for tests and the curious; the defaults are the README's demo.
 import { Command, InvalidArgumentError, Option } from "commander";
-import { parseSize } from "../cli/units.ts";
-import { MiB } from "../engine/part-size.ts";
+import { parseSize } from "../src/cli/units.ts";
+import { MiB } from "../src/engine/part-size.ts";
 
 export interface DemoOptions {
   sizeBytes: number;

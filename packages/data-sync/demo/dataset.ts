@@ -2,7 +2,7 @@
 // and a throwaway datasets.yaml pointing the real CLI at it and at the local S3 server.
 import { writeFileSync } from "node:fs";
 import { generateTusz } from "@bgb/testkit";
-import { MiB } from "../engine/part-size.ts";
+import { MiB } from "../src/engine/part-size.ts";
 
 export const DEMO_BUCKET = "bgb-demo";
 export const DEMO_PREFIX = "tuh/";
