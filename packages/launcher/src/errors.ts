@@ -1,16 +1,8 @@
 // Errors say what went wrong for the user; src/bin/launch.ts maps them to exit codes in one place.
 
-export const EXIT = {
-  ok: 0,
-  /** The launch failed, or the run it asks about failed. */
-  failed: 1,
-  /** Bad flags, invalid config, a preflight check failed, no confirmation. */
-  usage: 2,
-  /** This machine cannot launch at all (modal CLI missing or too old). */
-  environment: 3,
-  interrupted: 130,
-} as const;
-export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+// The codes are the project's one exit table (@bgb/shared, README "Exit codes"), shared with
+// data-sync so scripts read every CLI the same way.
+export { EXIT, type ExitCode } from "@bgb/shared";
 
 /** 2: the command line asks for something impossible. */
 export class UsageError extends Error {

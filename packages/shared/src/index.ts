@@ -4,6 +4,17 @@ export {
   type EndpointResult,
   resolveEndpoint,
 } from "./endpoint.ts";
+export {
+  EXIT,
+  EXIT_TABLE,
+  type ExitCode,
+  type ExitName,
+  type ExitRow,
+  errorEvent,
+  exitCodesHelp,
+  STOP_SIGNALS,
+  type StopSignal,
+} from "./exit-codes.ts";
 export { findRepoRoot } from "./find-repo-root.ts";
 export { loadProjectConfigs, PROJECT_FILES, type ProjectConfigs } from "./load/cross-file.ts";
 export { type ConfigIssue, formatIssue } from "./load/issues.ts";

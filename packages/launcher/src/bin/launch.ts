@@ -2,7 +2,7 @@
 // `pnpm launch ...`. The one error boundary: typed errors become a line on stderr and a
 // documented exit code (README.md); never a stack trace (BGB_DEBUG=1 shows one).
 import "@bgb/shared/aws-sdk-node20";
-import { findRepoRoot } from "@bgb/shared";
+import { errorEvent, findRepoRoot } from "@bgb/shared";
 import { CommanderError } from "commander";
 import { askYesNo } from "../cli/confirm.ts";
 import { buildProgram, type Globals, type Task } from "../cli/program.ts";
@@ -26,7 +26,14 @@ process.on("SIGINT", () => {
   if (interrupts === 1) controller.abort();
   else process.exit(EXIT.interrupted); // a second Ctrl-C: the registry is already consistent
 });
+// `timeout`, a CI cancel, `kill` (SIGTERM) and a closed terminal (SIGHUP) stop a launch as
+// Ctrl-C does: the run is stopped and recorded, or left launched, never left unrecorded. They
+// reach this process however it was started: the root scripts `exec` it, and pnpm forwards
+// SIGTERM and SIGHUP to its script (test/integration/signals.test.ts).
 process.on("SIGTERM", () => controller.abort());
+process.on("SIGHUP", () => controller.abort());
+// After SIGHUP the terminal is gone and writes to it fail (EIO): that must not end the cleanup.
+for (const stream of [process.stdout, process.stderr]) stream.on("error", () => {});
 
 const write = (stream: NodeJS.WriteStream) => (text: string) => {
   stream.write(`${text}\n`);
@@ -56,11 +63,17 @@ function report(err: unknown, json: boolean): ExitCode {
     process.stderr.write(`error: ${message}\n`);
     if (json && !(err instanceof PreflightError)) {
       // With --json a script reads stdout; PreflightError already printed its plan there.
-      process.stdout.write(`${JSON.stringify({ error: message, lines, exit_code: code })}\n`);
+      process.stdout.write(`${JSON.stringify(errorEvent(message, code, lines))}\n`);
     }
     return code;
   };
-  if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  if (err instanceof CommanderError) {
+    if (err.exitCode === 0) return EXIT.ok; // --help, --version
+    // commander printed the message and the usage hint on stderr already.
+    const message = err.message.replace(/^error: /, "").replaceAll("\n", " ");
+    if (json) process.stdout.write(`${JSON.stringify(errorEvent(message, EXIT.usage))}\n`);
+    return EXIT.usage;
+  }
   if (err instanceof ConfigError) return fail(EXIT.usage, err.message, err.lines);
   if (err instanceof UsageError) return fail(EXIT.usage, err.message);
   if (err instanceof PreflightError) {
@@ -82,7 +95,6 @@ const program = buildProgram((t, g) => {
   task = t;
   globals = g;
 });
-program.exitOverride();
 
 let code: ExitCode;
 try {

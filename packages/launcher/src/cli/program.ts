@@ -1,6 +1,8 @@
 // The command line: `pnpm launch <preset> [flags]` and its subcommands. Each action only turns
 // flags into options and hands a task to the bin, which runs it inside the one error boundary.
+import { exitCodesHelp } from "@bgb/shared";
 import { Command, InvalidArgumentError, Option } from "commander";
+import pkg from "../../package.json" with { type: "json" };
 import type { ExitCode } from "../errors.ts";
 import { type LaunchCommandOptions, launchCommand } from "./commands/launch.ts";
 import { listCommand } from "./commands/list.ts";
@@ -30,15 +32,17 @@ function number(flag: string, integer: boolean) {
   };
 }
 
-const EXIT_HELP = `
-Exit codes: 0 ok, 1 launch failed / run failed, 2 usage, config or preflight error,
-3 environment (modal CLI missing or too old), 130 interrupted.`;
+/** The help's tail: examples (as rclone and the AWS CLI show them), then the exit table. */
+function examples(...lines: string[]): string {
+  return `\nExamples:\n${lines.map((l) => `  ${l}`).join("\n")}\n\n${exitCodesHelp()}`;
+}
 
 export function buildProgram(schedule: Schedule): Command {
   const program = new Command("launch")
     .description(
       "Launch Brain-Go-Brr training on Modal only when preflight says it will work, and keep a record of it",
     )
+    .version(`bgb-launch ${pkg.version}`, "-V, --version", "print the version and exit")
     .argument("[preset]", "smoke | full | eval (configs/launch.yaml)")
     .option("--config <file>", "training config under configs/ (default: the preset's)")
     .option("--gpu <type>", "GPU type from configs/gpus.yaml")
@@ -49,7 +53,7 @@ export function buildProgram(schedule: Schedule): Command {
     .option("--no-preemptible", "refused: Modal does not support non-preemptible GPU functions")
     .option("--name <run>", "run name (default: <preset>-<utc time>-<hex>)")
     .option("--checkpoint <path>", "eval: /results/<run>/checkpoints/best.pt")
-    .option("--split <name>", "eval: split to evaluate (app default: dev)")
+    .option("--split <name>", "eval: split to evaluate (default: eval, the held-out one)")
     .option("--resume <run>", "continue that training run from its last.pt")
     .option("--dry-run", "plan and preflight only; launch nothing")
     .option("-y, --yes", "no confirmation; allow a second run of the same preset")
@@ -60,8 +64,21 @@ export function buildProgram(schedule: Schedule): Command {
     )
     .option("--json", "machine-readable output on stdout")
     .option("--modal-bin <path>", "modal CLI to use (else BGB_MODAL_BIN, modal/.venv, PATH)")
-    .addHelpText("after", EXIT_HELP)
+    .addHelpText(
+      "after",
+      examples(
+        "pnpm launch smoke                       # preflight, then a detached smoke run",
+        "pnpm launch full --dry-run --json       # the plan: argv, preflight, estimate_usd",
+        "pnpm launch full --yes --gpu A100-80GB  # no question; another GPU of configs/gpus.yaml",
+        "pnpm launch eval --checkpoint /results/<run>/checkpoints/best.pt",
+        "pnpm launch full --resume <run>         # continue that run from its last.pt",
+        "pnpm launch validate                    # every file in configs/",
+      ),
+    )
     .showHelpAfterError("(pnpm launch --help for usage)")
+    // Before the subcommands exist: they copy these settings, so their usage errors also reach
+    // the bin's error boundary (exit 2, and a JSON error under --json) instead of exiting 1.
+    .exitOverride()
     .action((preset: string | undefined, o) => {
       const options: LaunchCommandOptions = {
         flags: {
@@ -84,14 +101,29 @@ export function buildProgram(schedule: Schedule): Command {
     });
 
   // --json and --modal-bin are the program's options; commander accepts them after a subcommand.
-  const sub = (name: string, description: string) => program.command(name).description(description);
+  const sub = (name: string, description: string, ...example: string[]) =>
+    program
+      .command(name)
+      .description(description)
+      .addHelpText("after", examples(...example));
 
-  sub("validate", "validate config files (default: everything under configs/)")
+  sub(
+    "validate",
+    "validate config files (default: every file in configs/: datasets.yaml, launch.yaml, gpus.yaml, ci.yaml, training configs)",
+    "pnpm launch validate                               # every file in configs/, and their cross-file rules",
+    "pnpm launch validate configs/tusz_train_a100.yaml  # just that file",
+    "pnpm launch validate --json",
+  )
     .argument("[files...]")
     .action((files: string[], _o, cmd: Command) =>
       schedule((rt) => validateCommand(rt, files), globals(cmd.optsWithGlobals())),
     );
-  sub("list", "runs recorded in .bgb/runs.jsonl, with Modal's app state")
+  sub(
+    "list",
+    "runs recorded in .bgb/runs.jsonl, with Modal's app state",
+    "pnpm launch list",
+    "pnpm launch list --local --json   # the registry only, without asking Modal",
+  )
     .option("--local", "do not ask Modal, registry only")
     .action((o, cmd: Command) =>
       schedule(
@@ -99,23 +131,41 @@ export function buildProgram(schedule: Schedule): Command {
         globals(cmd.optsWithGlobals()),
       ),
     );
-  sub("status", "a run's status (updates the registry when it ended)")
+  sub(
+    "status",
+    "a run's status (updates the registry when it ended)",
+    "pnpm launch status smoke-20261201-120000-ab12",
+    "pnpm launch status full-20261201-120000-ab12 --json",
+  )
     .argument("<run>")
     .action((run: string, _o, cmd: Command) =>
       schedule((rt) => statusCommand(rt, run), globals(cmd.optsWithGlobals())),
     );
-  sub("logs", "a run's logs (modal app logs)")
+  sub(
+    "logs",
+    "a run's logs (modal app logs)",
+    "pnpm launch logs smoke-20261201-120000-ab12 -f   # follow until the app stops",
+  )
     .argument("<run>")
     .option("-f, --follow", "stream until the app stops")
     .action((run: string, o, cmd: Command) =>
       schedule((rt) => logsCommand(rt, run, o.follow === true), globals(cmd.optsWithGlobals())),
     );
-  sub("stop", "stop a run (modal app stop -y)")
+  sub(
+    "stop",
+    "stop a run (modal app stop -y)",
+    "pnpm launch stop full-20261201-120000-ab12   # resume it later with: pnpm launch full --resume <run>",
+  )
     .argument("<run>")
     .action((run: string, _o, cmd: Command) =>
       schedule((rt) => stopCommand(rt, run), globals(cmd.optsWithGlobals())),
     );
-  sub("pull", "download a run's checkpoints, metrics and logs into results/<run>/")
+  sub(
+    "pull",
+    "download a run's checkpoints, metrics and logs into results/<run>/",
+    "pnpm launch pull full-20261201-120000-ab12",
+    "pnpm launch pull full-20261201-120000-ab12 --force   # again, over an earlier pull",
+  )
     .argument("<run>")
     .option("--force", "overwrite files from an earlier pull")
     .action((run: string, o, cmd: Command) =>
