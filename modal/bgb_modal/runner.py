@@ -472,12 +472,21 @@ def run_train(job: TrainJob, hooks: Hooks | None = None) -> dict[str, Any]:
     rec["launch_id"] = job.launch_id
     rec.setdefault("attempts", [])
     rec.setdefault("best", None)
+    notes: list[str] = []
+    old_best = rec["best"]
+    if old_best is not None and (old_best.get("metric"), old_best.get("mode")) != (metric, mode):
+        # A resume with another early-stopping metric: values of different metrics do not
+        # compare, so best.pt follows the new metric from here on.
+        notes.append(
+            f"early stopping now watches {metric} ({mode}), not {old_best.get('metric')} "
+            f"({old_best.get('mode')}): the run's best starts over"
+        )
+        rec["best"] = None
     rec.pop("next_function_call_id", None)  # written by the segment chain this replaces
     log_path = P(rp.train_log)
     last_pt = P(rp.last_pt)
 
     # Attempts that ended without the runner (killed after the grace period, crashed).
-    notes: list[str] = []
     lost = A.mark_lost(rec, run_record.utc_now())
     for a in lost:
         text = _read_from(log_path, int(a.get("log_offset") or 0))

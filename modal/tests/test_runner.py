@@ -655,3 +655,25 @@ def test_a_resume_removes_mid_epoch_checkpoints_that_last_pt_supersedes(tmp_path
     run_train(job(tmp_path, epochs=3, launch_id="launch-2", resume=True), Hooks(out=out))
     assert not old.exists() and new.exists()
     assert "removed mid_epoch_002_000100.pt: last.pt is newer" in out.getvalue()
+
+
+def test_a_resume_with_another_early_stopping_metric_starts_the_best_over(tmp_path):
+    cfg = CONFIG.format(epochs=2).replace(
+        "  learning_rate: 3e-4\n",
+        "  learning_rate: 3e-4\n  early_stopping:\n    metric: auroc\n",
+    )
+    r1 = run_train(job(tmp_path, config_text=cfg), Hooks(out=io.StringIO()))
+    assert r1["best"]["metric"] == "auroc"
+    other = cfg.replace("metric: auroc", "metric: taes\n    mode: min")
+    out = io.StringIO()
+    r2 = run_train(
+        job(
+            tmp_path,
+            config_text=other.replace("epochs: 2", "epochs: 3"),
+            launch_id="L2",
+            resume=True,
+        ),
+        Hooks(out=out),
+    )
+    assert "early stopping now watches taes (min), not auroc (max)" in out.getvalue()
+    assert r2["best"]["metric"] == "taes" and r2["best"]["mode"] == "min"
