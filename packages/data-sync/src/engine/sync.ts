@@ -104,7 +104,10 @@ export async function runSync(o: SyncOptions): Promise<SyncSummary> {
     }
     const plan = makePlan(listing.entries, journal.state, {
       partSize: o.partSize,
-      trustJournal: !o.verifyRemote && journal.damagedOnOpen === 0,
+      // No journal yet (first run here, or it was lost): look at the bucket before sending, so
+      // a lost journal never means re-sending a dataset that is already there. (--dry-run does
+      // not contact the bucket and shows such files as uploads.)
+      trustJournal: !o.verifyRemote && journal.damagedOnOpen === 0 && !journal.fresh,
     });
     const t = plan.totals;
     o.emit({

@@ -57,12 +57,20 @@ export function judgeHead(
         : "not the one this journal uploaded: the server holds no SHA-256 for it, the upload had one (replaced since?)",
     };
   }
-  if (done)
+  if (done) {
+    // This journal last uploaded other bytes for the key: if the object holds those, the
+    // manifest is stale; if not, someone else (another machine, endpoint or tool) wrote it since.
+    if (c && c === done.s3)
+      return {
+        ok: false,
+        problem:
+          "holds the bytes this journal last uploaded, not the manifest's: the manifest is stale; run sync",
+      };
     return {
-      ok: false,
-      problem:
-        "the manifest's SHA-256 is not what this journal last uploaded for it: the manifest is stale; run sync",
+      unverified:
+        "this journal last uploaded other bytes for it (written since from another machine or endpoint?): run verify --deep",
     };
+  }
   if (c)
     return {
       unverified: "multipart object and no journal here that knows its parts: run verify --deep",

@@ -10,7 +10,6 @@ import {
   openSync,
   readFileSync,
   renameSync,
-  unlinkSync,
   writeSync,
 } from "node:fs";
 import { dirname } from "node:path";
@@ -24,6 +23,8 @@ export interface OpenJournal {
   readonly state: JournalState;
   /** lines found damaged when the journal was opened (torn tail, garbage) */
   readonly damagedOnOpen: number;
+  /** there was no journal (first run here, or it was deleted): it can vouch for nothing */
+  readonly fresh: boolean;
   append(rec: JournalRecord): void;
   close(): void;
 }
@@ -114,6 +115,7 @@ function openLocked(
     path,
     state,
     damagedOnOpen,
+    fresh: text === "",
     append(rec) {
       if (closed) return;
       writeSync(fd, encodeRecord(rec));
