@@ -46,6 +46,8 @@ import {
 const KILLS = LONG ? 100 : 10;
 const NETWORK_ROUNDS = LONG ? 5 : 1;
 const RACES = LONG ? 20 : 3;
+/** per scenario: the long form runs for many minutes */
+const TIMEOUT = LONG ? 3_600_000 : 600_000;
 
 /** Every output of every run, every state folder: scanned for secrets at the end. */
 const outputs: string[] = [];
@@ -159,269 +161,289 @@ afterAll(async () => {
   }
 });
 
-test(`kill loop: ${KILLS} SIGKILLs at random instants with edits in between, then a run to the end`, async () => {
-  const rand = seeded(14_001);
-  const src = tempDir("chaos-kill");
-  makeDataset(src, rand);
-  const b = await bucket();
-  const st = state();
-  const args = syncArgs("tuh", src, b, st, ["--include", "**", "--part-size", "5MiB"]);
-  let kills = 0;
-  const edits: string[] = [];
-  for (let i = 0; i < KILLS; i++) {
-    if (i > 0 && rand() < 0.5) edits.push(edit(src, rand, i));
-    const r = await cli("sync", [...args, "--bwlimit", "6MiB"], {
-      killAfterMs: 300 + Math.floor(rand() * 2700),
-    });
-    if (r.signal === "SIGKILL") kills++;
-    else expect(r.code, r.stdout + r.stderr).toBe(0); // finished before its kill: later runs skip
-  }
-  expect(kills).toBeGreaterThanOrEqual(Math.floor(KILLS * 0.6));
-  const last = await cli("sync", args);
-  expect(last.code, last.stdout).toBe(0);
-  await expectComplete(b, src, st);
-  console.info(`kill loop: ${kills} kills, edits ${JSON.stringify(edits)}`);
-});
-
-test(`network faults (${NETWORK_ROUNDS} round(s)): resets, 503 bursts, 500s, a stall and a 1-byte trickle end in bounded time with a right bucket`, async () => {
-  const src = tempDir("chaos-net");
-  makeDataset(src, seeded(14_002));
-  const proxy = await startFaultProxy({ upstream: s3.endpoint });
-  const fired = new Set<string>();
-  try {
-    for (let round = 0; round < NETWORK_ROUNDS; round++) {
-      const rand = seeded(14_100 + round);
-      const n = (lo: number, span: number) => lo + Math.floor(rand() * span);
-      const rules: FaultRule[] = [
-        {
-          match: { op: "UploadPart", nth: n(1, 3) },
-          action: { kind: "resetMidBody", afterBytes: n(1, 200_000) },
-        },
-        { match: { op: "UploadPart", nth: n(3, 3), times: 3 }, action: { kind: "slowDown" } },
-        {
-          match: { op: "PutObject", nth: n(1, 4), times: 2 },
-          action: { kind: "status", status: 500, code: "InternalError" },
-        },
-        {
-          match: { op: "CompleteMultipartUpload", nth: 1 },
-          action: { kind: "status", status: 500, code: "InternalError" },
-        },
-        { match: { op: "HeadObject", nth: 1, times: 2 }, action: { kind: "slowDown" } },
-        { match: { op: "UploadPart", nth: n(7, 3) }, action: { kind: "stall" } },
-        {
-          match: { op: "UploadPart", nth: n(10, 3) },
-          action: { kind: "trickle", intervalMs: 250 },
-        },
-      ];
-      proxy.setRules(rules);
-      const b = await bucket();
-      const st = state();
-      const args = syncArgs("tuh", src, b, st, ["--include", "**", "--part-size", "5MiB"]);
-      const faulty = await cli(
-        "sync",
-        [...args, "--request-timeout", "4", "--stall-timeout", "8"],
-        {
-          endpoint: proxy.endpoint,
-        },
-      );
-      for (const f of proxy.stats.fired) fired.add(f.kind);
-      // A trickled request never ends by itself: the run stops at --stall-timeout (exit 3).
-      expect([0, 3], faulty.stdout).toContain(faulty.code);
-      if (faulty.code === 3) expect(faulty.stdout).toMatch(/--stall-timeout/);
-      proxy.setRules([]);
-      const again = await cli("sync", args, { endpoint: proxy.endpoint });
-      expect(again.code, again.stdout).toBe(0);
-      await expectComplete(b, src, st, proxy.endpoint);
+test(
+  `kill loop: ${KILLS} SIGKILLs at random instants with edits in between, then a run to the end`,
+  async () => {
+    const rand = seeded(14_001);
+    const src = tempDir("chaos-kill");
+    makeDataset(src, rand);
+    const b = await bucket();
+    const st = state();
+    const args = syncArgs("tuh", src, b, st, ["--include", "**", "--part-size", "5MiB"]);
+    let kills = 0;
+    const edits: string[] = [];
+    for (let i = 0; i < KILLS; i++) {
+      if (i > 0 && rand() < 0.5) edits.push(edit(src, rand, i));
+      const r = await cli("sync", [...args, "--bwlimit", "6MiB"], {
+        killAfterMs: 300 + Math.floor(rand() * 2700),
+      });
+      if (r.signal === "SIGKILL") kills++;
+      else expect(r.code, r.stdout + r.stderr).toBe(0); // finished before its kill: later runs skip
     }
-  } finally {
-    await proxy.stop();
-  }
-  expect([...fired].sort()).toEqual(["resetMidBody", "slowDown", "stall", "status", "trickle"]);
-});
+    expect(kills).toBeGreaterThanOrEqual(Math.floor(KILLS * 0.6));
+    const last = await cli("sync", args);
+    expect(last.code, last.stdout).toBe(0);
+    await expectComplete(b, src, st);
+    console.info(`kill loop: ${kills} kills, edits ${JSON.stringify(edits)}`);
+  },
+  TIMEOUT,
+);
 
-test("source faults mid-run: grow, shrink, rewrite, delete, FIFO, an NFC/NFD pair, a symlink loop", async () => {
-  const src = tempDir("chaos-src");
-  mkdirSync(join(src, "edf"));
-  const w = (name: string, data: Buffer | string) => writeFileSync(join(src, "edf", name), data);
-  w("a-first.edf", randomBytes(3 * MiB));
-  w("grow.edf", "small at walk time");
-  w("shrink.edf", randomBytes(12 * MiB));
-  w("rewrite.edf", randomBytes(2 * MiB));
-  w("delete.edf", "going away");
-  w("fifo.edf", "becomes a fifo");
-  w("Zo\u00eb.edf", "NFC");
-  w("Zoe\u0308.edf", "NFD");
-  symlinkSync("..", join(src, "edf", "loop"));
-  const unprivileged = process.getuid?.() !== 0;
-  if (unprivileged) {
-    w("locked.edf", "no read permission");
-    execFileSync("chmod", ["000", join(src, "edf", "locked.edf")]);
-  }
-  const b = await bucket();
-  const st = state();
-  const args = syncArgs("tuh", src, b, st, ["--include", "**", "--part-size", "5MiB"]);
-  const r = await cli("sync", [...args, "--concurrency", "1", "--bwlimit", "2MiB"], {
-    onLine: (l) => {
-      if (l.includes('"file_start"') && l.includes('"edf/a-first.edf"')) {
-        w("grow.edf", randomBytes(11 * MiB));
-        truncateSync(join(src, "edf", "shrink.edf"), 1000);
-        w("rewrite.edf", randomBytes(2 * MiB));
-        unlinkSync(join(src, "edf", "delete.edf"));
-        unlinkSync(join(src, "edf", "fifo.edf"));
-        execFileSync("mkfifo", [join(src, "edf", "fifo.edf")]);
+test(
+  `network faults (${NETWORK_ROUNDS} round(s)): resets, 503 bursts, 500s, a stall and a 1-byte trickle end in bounded time with a right bucket`,
+  async () => {
+    const src = tempDir("chaos-net");
+    makeDataset(src, seeded(14_002));
+    const proxy = await startFaultProxy({ upstream: s3.endpoint });
+    const fired = new Set<string>();
+    try {
+      for (let round = 0; round < NETWORK_ROUNDS; round++) {
+        const rand = seeded(14_100 + round);
+        const n = (lo: number, span: number) => lo + Math.floor(rand() * span);
+        const rules: FaultRule[] = [
+          {
+            match: { op: "UploadPart", nth: n(1, 3) },
+            action: { kind: "resetMidBody", afterBytes: n(1, 200_000) },
+          },
+          { match: { op: "UploadPart", nth: n(3, 3), times: 3 }, action: { kind: "slowDown" } },
+          {
+            match: { op: "PutObject", nth: n(1, 4), times: 2 },
+            action: { kind: "status", status: 500, code: "InternalError" },
+          },
+          {
+            match: { op: "CompleteMultipartUpload", nth: 1 },
+            action: { kind: "status", status: 500, code: "InternalError" },
+          },
+          { match: { op: "HeadObject", nth: 1, times: 2 }, action: { kind: "slowDown" } },
+          { match: { op: "UploadPart", nth: n(7, 3) }, action: { kind: "stall" } },
+          {
+            match: { op: "UploadPart", nth: n(10, 3) },
+            action: { kind: "trickle", intervalMs: 250 },
+          },
+        ];
+        proxy.setRules(rules);
+        const b = await bucket();
+        const st = state();
+        const args = syncArgs("tuh", src, b, st, ["--include", "**", "--part-size", "5MiB"]);
+        const faulty = await cli(
+          "sync",
+          [...args, "--request-timeout", "4", "--stall-timeout", "8"],
+          {
+            endpoint: proxy.endpoint,
+          },
+        );
+        for (const f of proxy.stats.fired) fired.add(f.kind);
+        // A trickled request never ends by itself: the run stops at --stall-timeout (exit 3).
+        expect([0, 3], faulty.stdout).toContain(faulty.code);
+        if (faulty.code === 3) expect(faulty.stdout).toMatch(/--stall-timeout/);
+        proxy.setRules([]);
+        const again = await cli("sync", args, { endpoint: proxy.endpoint });
+        expect(again.code, again.stdout).toBe(0);
+        await expectComplete(b, src, st, proxy.endpoint);
       }
-      return false;
-    },
-  });
-  expect(r.code, r.stdout).toBe(1);
-  const failed = Object.fromEntries(
-    r.events.filter((e) => e.event === "file_failed").map((e) => [e.key, String(e.error)]),
-  );
-  expect(Object.keys(failed).sort(), JSON.stringify(failed)).toEqual(
-    [
-      "edf/Zo\u00eb.edf",
-      "edf/delete.edf",
-      "edf/fifo.edf",
-      ...(unprivileged ? ["edf/locked.edf"] : []),
-    ].sort(),
-  );
-  expect(failed["edf/Zo\u00eb.edf"]).toMatch(/2 source files map to this key/);
-  expect(failed["edf/fifo.edf"]).toMatch(/no longer a regular file/);
-  expect(failed["edf/delete.edf"]).toMatch(/ENOENT/);
-  if (unprivileged) expect(failed["edf/locked.edf"]).toMatch(/EACCES/);
-  expect(Object.keys(failed).some((k) => k.includes("loop"))).toBe(false);
-  expect(r.summary?.manifest_version).toBeUndefined();
-  // The user fixes what was reported; the next run completes.
-  unlinkSync(join(src, "edf", "fifo.edf"));
-  unlinkSync(join(src, "edf", "Zoe\u0308.edf"));
-  unlinkSync(join(src, "edf", "loop"));
-  if (unprivileged) unlinkSync(join(src, "edf", "locked.edf"));
-  const again = await cli("sync", args);
-  expect(again.code, again.stdout).toBe(0);
-  await expectComplete(b, src, st);
-});
-
-test(`journal faults: garbage, torn, deleted, a directory, ${RACES} racing starts`, async () => {
-  const rand = seeded(14_003);
-  const src = tempDir("chaos-journal");
-  makeDataset(src, rand);
-  const b = await bucket();
-  const st = state();
-  const args = syncArgs("tuh", src, b, st, ["--include", "**", "--part-size", "5MiB"]);
-  expect((await cli("sync", args)).code).toBe(0);
-  const jdir = join(st, "journals");
-  const journal = join(jdir, readdirSync(jdir).find((f) => f.endsWith(".jsonl")) as string);
-
-  appendFileSync(journal, "\u0000\u00ffgarbage{not json\n");
-  let r = await cli("sync", args);
-  expect(r.code).toBe(0);
-  expect(
-    r.events.some((e) => e.event === "warning" && /damaged line/.test(String(e.message))),
-  ).toBe(true);
-  expect(r.summary?.bytes_sent).toBe(0); // re-checked against the bucket, nothing re-sent
-
-  const text = readFileSync(journal, "utf8");
-  writeFileSync(journal, text.slice(0, text.length - 17)); // torn last line
-  r = await cli("sync", args);
-  expect(r.code).toBe(0);
-  expect(r.summary?.bytes_sent).toBe(0);
-
-  rmSync(journal); // lost: the bucket is checked, nothing there is sent again
-  r = await cli("sync", args);
-  expect(r.code).toBe(0);
-  expect(r.summary?.bytes_sent).toBe(0);
-
-  rmSync(journal);
-  mkdirSync(journal);
-  r = await cli("sync", args);
-  expect(r.code).toBe(3);
-  expect(r.stdout).toContain("is a directory");
-  expect(readdirSync(jdir).filter((f) => f.includes(".lock"))).toEqual([]);
-  rmSync(journal, { recursive: true });
-
-  for (let i = 0; i < RACES; i++) {
-    edit(src, rand, 100 + i);
-    const [x, y] = await Promise.all([cli("sync", args), cli("sync", args)]);
-    for (const z of [x, y]) {
-      expect([0, 3], z.stdout).toContain(z.code);
-      if (z.code === 3) expect(z.stdout).toMatch(/another sync \(pid \d+\) is using/);
+    } finally {
+      await proxy.stop();
     }
-    expect([x.code, y.code]).toContain(0);
-  }
-  expect((await cli("sync", args)).code).toBe(0);
-  await expectComplete(b, src, st);
-});
+    expect([...fired].sort()).toEqual(["resetMidBody", "slowDown", "stall", "status", "trickle"]);
+  },
+  TIMEOUT,
+);
 
-test("bucket faults: object deleted, object replaced, manifest deleted, uploads aborted, ListMultipartUploads denied", async () => {
-  const rand = seeded(14_004);
-  const src = tempDir("chaos-bucket");
-  makeDataset(src, rand);
-  const b = await bucket();
-  const st = state();
-  const target = targetArgs("tuh", src, b, st);
-  const args = syncArgs("tuh", src, b, st, ["--include", "**", "--part-size", "5MiB"]);
-  expect((await cli("sync", args)).code).toBe(0);
-  const files = listFiles(src);
-
-  const gone = files[0] as string;
-  await client.send(new DeleteObjectCommand({ Bucket: b, Key: `ds/${gone}` }));
-  const replaced = files.find((f) => f.includes("big")) as string;
-  await client.send(
-    new PutObjectCommand({
-      Bucket: b,
-      Key: `ds/${replaced}`,
-      Body: randomBytes(statSync(join(src, replaced)).size),
-    }),
-  );
-  const v = await cli("data-sync", ["verify", ...target]);
-  expect(v.code).toBe(1);
-  expect(v.stdout).toContain(`${gone}: missing from the bucket`);
-  expect(v.stdout).toMatch(
-    new RegExp(`${replaced.replace(/[.]/g, "\\.")}: .*(differs|not the one)`),
-  );
-  let r = await cli("sync", [...args, "--verify-remote"]);
-  expect(r.code).toBe(0);
-  await expectComplete(b, src, st);
-
-  await client.send(new DeleteObjectCommand({ Bucket: b, Key: "ds/.bgb-manifest.json" }));
-  r = await cli("sync", args);
-  expect(r.code).toBe(0);
-  await expectComplete(b, src, st);
-
-  // An upload aborted behind the tool's back while it was paused.
-  writeFileSync(join(src, replaced), randomBytes(12 * MiB));
-  await cli("sync", [...args, "--bwlimit", "5MiB", "--progress-interval", "1"], {
-    onLine: (l) => l.includes('"stats"') && JSON.parse(l).bytes_sent >= 5 * MiB,
-  });
-  const ups = await client.send(new ListMultipartUploadsCommand({ Bucket: b, Prefix: "ds/" }));
-  for (const u of ups.Uploads ?? [])
-    await client.send(
-      new AbortMultipartUploadCommand({ Bucket: b, Key: u.Key, UploadId: u.UploadId }),
-    );
-  r = await cli("sync", args);
-  expect(r.code, r.stdout).toBe(0);
-  await expectComplete(b, src, st);
-
-  const proxy = await startFaultProxy({ upstream: s3.endpoint });
-  try {
-    proxy.setRules([
-      {
-        match: { op: "Other", method: "GET" },
-        action: { kind: "status", status: 403, code: "AccessDenied" },
+test(
+  "source faults mid-run: grow, shrink, rewrite, delete, FIFO, an NFC/NFD pair, a symlink loop",
+  async () => {
+    const src = tempDir("chaos-src");
+    mkdirSync(join(src, "edf"));
+    const w = (name: string, data: Buffer | string) => writeFileSync(join(src, "edf", name), data);
+    w("a-first.edf", randomBytes(3 * MiB));
+    w("grow.edf", "small at walk time");
+    w("shrink.edf", randomBytes(12 * MiB));
+    w("rewrite.edf", randomBytes(2 * MiB));
+    w("delete.edf", "going away");
+    w("fifo.edf", "becomes a fifo");
+    w("Zo\u00eb.edf", "NFC");
+    w("Zoe\u0308.edf", "NFD");
+    symlinkSync("..", join(src, "edf", "loop"));
+    const unprivileged = process.getuid?.() !== 0;
+    if (unprivileged) {
+      w("locked.edf", "no read permission");
+      execFileSync("chmod", ["000", join(src, "edf", "locked.edf")]);
+    }
+    const b = await bucket();
+    const st = state();
+    const args = syncArgs("tuh", src, b, st, ["--include", "**", "--part-size", "5MiB"]);
+    const r = await cli("sync", [...args, "--concurrency", "1", "--bwlimit", "2MiB"], {
+      onLine: (l) => {
+        if (l.includes('"file_start"') && l.includes('"edf/a-first.edf"')) {
+          w("grow.edf", randomBytes(11 * MiB));
+          truncateSync(join(src, "edf", "shrink.edf"), 1000);
+          w("rewrite.edf", randomBytes(2 * MiB));
+          unlinkSync(join(src, "edf", "delete.edf"));
+          unlinkSync(join(src, "edf", "fifo.edf"));
+          execFileSync("mkfifo", [join(src, "edf", "fifo.edf")]);
+        }
+        return false;
       },
-    ]);
-    edit(src, rand, 200);
-    writeFileSync(join(src, replaced), randomBytes(11 * MiB)); // multipart: leaves an intent to clean
-    r = await cli("sync", args, { endpoint: proxy.endpoint });
-    expect(r.code, r.stdout).toBe(0);
+    });
+    expect(r.code, r.stdout).toBe(1);
+    const failed = Object.fromEntries(
+      r.events.filter((e) => e.event === "file_failed").map((e) => [e.key, String(e.error)]),
+    );
+    expect(Object.keys(failed).sort(), JSON.stringify(failed)).toEqual(
+      [
+        "edf/Zo\u00eb.edf",
+        "edf/delete.edf",
+        "edf/fifo.edf",
+        ...(unprivileged ? ["edf/locked.edf"] : []),
+      ].sort(),
+    );
+    expect(failed["edf/Zo\u00eb.edf"]).toMatch(/2 source files map to this key/);
+    expect(failed["edf/fifo.edf"]).toMatch(/no longer a regular file/);
+    expect(failed["edf/delete.edf"]).toMatch(/ENOENT/);
+    if (unprivileged) expect(failed["edf/locked.edf"]).toMatch(/EACCES/);
+    expect(Object.keys(failed).some((k) => k.includes("loop"))).toBe(false);
+    expect(r.summary?.manifest_version).toBeUndefined();
+    // The user fixes what was reported; the next run completes.
+    unlinkSync(join(src, "edf", "fifo.edf"));
+    unlinkSync(join(src, "edf", "Zoe\u0308.edf"));
+    unlinkSync(join(src, "edf", "loop"));
+    if (unprivileged) unlinkSync(join(src, "edf", "locked.edf"));
+    const again = await cli("sync", args);
+    expect(again.code, again.stdout).toBe(0);
+    await expectComplete(b, src, st);
+  },
+  TIMEOUT,
+);
+
+test(
+  `journal faults: garbage, torn, deleted, a directory, ${RACES} racing starts`,
+  async () => {
+    const rand = seeded(14_003);
+    const src = tempDir("chaos-journal");
+    makeDataset(src, rand);
+    const b = await bucket();
+    const st = state();
+    const args = syncArgs("tuh", src, b, st, ["--include", "**", "--part-size", "5MiB"]);
+    expect((await cli("sync", args)).code).toBe(0);
+    const jdir = join(st, "journals");
+    const journal = join(jdir, readdirSync(jdir).find((f) => f.endsWith(".jsonl")) as string);
+
+    appendFileSync(journal, "\u0000\u00ffgarbage{not json\n");
+    let r = await cli("sync", args);
+    expect(r.code).toBe(0);
     expect(
-      r.events.filter(
-        (e) => e.event === "warning" && /ListMultipartUploads was denied/.test(String(e.message)),
-      ),
-    ).toHaveLength(1);
-    proxy.setRules([]);
-    await expectComplete(b, src, st, proxy.endpoint);
-  } finally {
-    await proxy.stop();
-  }
-});
+      r.events.some((e) => e.event === "warning" && /damaged line/.test(String(e.message))),
+    ).toBe(true);
+    expect(r.summary?.bytes_sent).toBe(0); // re-checked against the bucket, nothing re-sent
+
+    const text = readFileSync(journal, "utf8");
+    writeFileSync(journal, text.slice(0, text.length - 17)); // torn last line
+    r = await cli("sync", args);
+    expect(r.code).toBe(0);
+    expect(r.summary?.bytes_sent).toBe(0);
+
+    rmSync(journal); // lost: the bucket is checked, nothing there is sent again
+    r = await cli("sync", args);
+    expect(r.code).toBe(0);
+    expect(r.summary?.bytes_sent).toBe(0);
+
+    rmSync(journal);
+    mkdirSync(journal);
+    r = await cli("sync", args);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toContain("is a directory");
+    expect(readdirSync(jdir).filter((f) => f.includes(".lock"))).toEqual([]);
+    rmSync(journal, { recursive: true });
+
+    for (let i = 0; i < RACES; i++) {
+      edit(src, rand, 100 + i);
+      const [x, y] = await Promise.all([cli("sync", args), cli("sync", args)]);
+      for (const z of [x, y]) {
+        expect([0, 3], z.stdout).toContain(z.code);
+        if (z.code === 3) expect(z.stdout).toMatch(/another sync \(pid \d+\) is using/);
+      }
+      expect([x.code, y.code]).toContain(0);
+    }
+    expect((await cli("sync", args)).code).toBe(0);
+    await expectComplete(b, src, st);
+  },
+  TIMEOUT,
+);
+
+test(
+  "bucket faults: object deleted, object replaced, manifest deleted, uploads aborted, ListMultipartUploads denied",
+  async () => {
+    const rand = seeded(14_004);
+    const src = tempDir("chaos-bucket");
+    makeDataset(src, rand);
+    const b = await bucket();
+    const st = state();
+    const target = targetArgs("tuh", src, b, st);
+    const args = syncArgs("tuh", src, b, st, ["--include", "**", "--part-size", "5MiB"]);
+    expect((await cli("sync", args)).code).toBe(0);
+    const files = listFiles(src);
+
+    const gone = files[0] as string;
+    await client.send(new DeleteObjectCommand({ Bucket: b, Key: `ds/${gone}` }));
+    const replaced = files.find((f) => f.includes("big")) as string;
+    await client.send(
+      new PutObjectCommand({
+        Bucket: b,
+        Key: `ds/${replaced}`,
+        Body: randomBytes(statSync(join(src, replaced)).size),
+      }),
+    );
+    const v = await cli("data-sync", ["verify", ...target]);
+    expect(v.code).toBe(1);
+    expect(v.stdout).toContain(`${gone}: missing from the bucket`);
+    expect(v.stdout).toMatch(
+      new RegExp(`${replaced.replace(/[.]/g, "\\.")}: .*(differs|not the one)`),
+    );
+    let r = await cli("sync", [...args, "--verify-remote"]);
+    expect(r.code).toBe(0);
+    await expectComplete(b, src, st);
+
+    await client.send(new DeleteObjectCommand({ Bucket: b, Key: "ds/.bgb-manifest.json" }));
+    r = await cli("sync", args);
+    expect(r.code).toBe(0);
+    await expectComplete(b, src, st);
+
+    // An upload aborted behind the tool's back while it was paused.
+    writeFileSync(join(src, replaced), randomBytes(12 * MiB));
+    await cli("sync", [...args, "--bwlimit", "5MiB", "--progress-interval", "1"], {
+      onLine: (l) => l.includes('"stats"') && JSON.parse(l).bytes_sent >= 5 * MiB,
+    });
+    const ups = await client.send(new ListMultipartUploadsCommand({ Bucket: b, Prefix: "ds/" }));
+    for (const u of ups.Uploads ?? [])
+      await client.send(
+        new AbortMultipartUploadCommand({ Bucket: b, Key: u.Key, UploadId: u.UploadId }),
+      );
+    r = await cli("sync", args);
+    expect(r.code, r.stdout).toBe(0);
+    await expectComplete(b, src, st);
+
+    const proxy = await startFaultProxy({ upstream: s3.endpoint });
+    try {
+      proxy.setRules([
+        {
+          match: { op: "Other", method: "GET" },
+          action: { kind: "status", status: 403, code: "AccessDenied" },
+        },
+      ]);
+      edit(src, rand, 200);
+      writeFileSync(join(src, replaced), randomBytes(11 * MiB)); // multipart: leaves an intent to clean
+      r = await cli("sync", args, { endpoint: proxy.endpoint });
+      expect(r.code, r.stdout).toBe(0);
+      expect(
+        r.events.filter(
+          (e) => e.event === "warning" && /ListMultipartUploads was denied/.test(String(e.message)),
+        ),
+      ).toHaveLength(1);
+      proxy.setRules([]);
+      await expectComplete(b, src, st, proxy.endpoint);
+    } finally {
+      await proxy.stop();
+    }
+  },
+  TIMEOUT,
+);
