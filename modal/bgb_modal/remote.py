@@ -59,6 +59,8 @@ def _base_record(spec: LaunchSpec, run: str, action: str, **extra: Any) -> dict[
         git_sha=spec.git_sha,
         git_dirty=spec.git_dirty,
         gpu=spec.gpu if action != "stage" else None,
+        trainer_commit=spec.trainer_commit,
+        trainer_dirty=spec.trainer_dirty,
     )
     rec.update(extra)
     return rec
@@ -176,6 +178,8 @@ def do_train(
             git_sha=spec.git_sha,
             git_dirty=spec.git_dirty,
             gpu=spec.gpu,
+            trainer_commit=spec.trainer_commit,
+            trainer_dirty=spec.trainer_dirty,
             wandb=spec.wandb,
             python=python,
             app_dir=app_dir,
@@ -257,6 +261,8 @@ def do_evaluate(
             git_sha=spec.git_sha,
             git_dirty=spec.git_dirty,
             gpu=spec.gpu,
+            trainer_commit=spec.trainer_commit,
+            trainer_dirty=spec.trainer_dirty,
             python=python,
             app_dir=app_dir,
             base_env=base_env,

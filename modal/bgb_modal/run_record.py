@@ -52,6 +52,8 @@ def new_record(
     git_sha: str | None,
     git_dirty: bool,
     gpu: str | None,
+    trainer_commit: str | None = None,
+    trainer_dirty: bool | None = None,
 ) -> dict[str, Any]:
     return {
         "run": run,
@@ -62,6 +64,9 @@ def new_record(
         "dataset_versions": dict(dataset_versions),
         "git_sha": git_sha,
         "git_dirty": git_dirty,
+        # the pinned trainer checkout the launch shipped (launch.yaml trainer.commit)
+        "trainer_commit": trainer_commit,
+        "trainer_dirty": trainer_dirty,
         "gpu": gpu,
         "started_at": utc_now(),
         "ended_at": None,

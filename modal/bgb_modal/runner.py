@@ -100,6 +100,8 @@ class TrainJob:
     dataset_versions: dict[str, str] = field(default_factory=dict)
     git_sha: str | None = None
     git_dirty: bool = False
+    trainer_commit: str | None = None
+    trainer_dirty: bool | None = None
     gpu: str | None = None
     wandb: bool | None = None  # False: no wandb-secret, so W&B is switched off in the config
     python: str = "python"
@@ -127,6 +129,8 @@ class EvalJob:
     dataset_versions: dict[str, str] = field(default_factory=dict)
     git_sha: str | None = None
     git_dirty: bool = False
+    trainer_commit: str | None = None
+    trainer_dirty: bool | None = None
     gpu: str | None = None
     python: str = "python"
     app_dir: str = versions.APP_DIR
@@ -452,6 +456,8 @@ def run_train(job: TrainJob, hooks: Hooks | None = None) -> dict[str, Any]:
             git_sha=job.git_sha,
             git_dirty=job.git_dirty,
             gpu=job.gpu,
+            trainer_commit=job.trainer_commit,
+            trainer_dirty=job.trainer_dirty,
         )
     else:
         rec = run_record.new_record(
@@ -464,6 +470,8 @@ def run_train(job: TrainJob, hooks: Hooks | None = None) -> dict[str, Any]:
             git_sha=job.git_sha,
             git_dirty=job.git_dirty,
             gpu=job.gpu,
+            trainer_commit=job.trainer_commit,
+            trainer_dirty=job.trainer_dirty,
         )
     stop_request = P(rp.root) / STOP_REQUEST
     if not same_launch:  # a stop asked for an earlier launch does not apply to this one
@@ -780,6 +788,8 @@ def run_evaluate(job: EvalJob, hooks: Hooks | None = None) -> dict[str, Any]:
         git_sha=job.git_sha,
         git_dirty=job.git_dirty,
         gpu=job.gpu,
+        trainer_commit=job.trainer_commit,
+        trainer_dirty=job.trainer_dirty,
     )
     rec.update(checkpoint=job.checkpoint, split=job.split, output_json=str(output))
     rec["launch_id"] = job.call_id  # Modal's retries of this input keep the function call id

@@ -464,7 +464,14 @@ def test_a_restart_after_an_unrecorded_death_marks_the_attempt_lost_and_resumes(
 
 def test_do_train_and_do_evaluate_end_to_end(dataset, tmp_path):
     root, doc = dataset
-    spec = parse_spec(json.dumps(spec_doc(root, doc["version"], git_sha="abcdef1")))
+    pin = "7504b397de24911f89b255efd468792d406dd2eb"
+    spec = parse_spec(
+        json.dumps(
+            spec_doc(
+                root, doc["version"], git_sha="abcdef1", trainer_commit=pin, trainer_dirty=True
+            )
+        )
+    )
     common = {
         "results_root": str(tmp_path / "results"),
         "staged_root": str(tmp_path / "staged"),
@@ -487,6 +494,7 @@ def test_do_train_and_do_evaluate_end_to_end(dataset, tmp_path):
     assert rec["exit_status"] == "succeeded"
     assert rec["dataset_versions"] == {"tuh": doc["version"]} and rec["git_sha"] == "abcdef1"
     assert rec["preset"] == "smoke" and rec["gpu"] == "A100-80GB"
+    assert (rec["trainer_commit"], rec["trainer_dirty"]) == (pin, True)  # recorded like git_sha
 
     ckpt = str(tmp_path / "results/t1/checkpoints/best.pt")
     ev = do_evaluate(
@@ -496,7 +504,8 @@ def test_do_train_and_do_evaluate_end_to_end(dataset, tmp_path):
     metrics = json.loads((tmp_path / "results/t1/evaluations/e1.json").read_text())
     assert metrics["metadata"]["files"] == 1 and metrics["metadata"]["split"] == "dev"
     assert metrics["labels"]["seizure_windows"] > 0  # scored against the dev .csv labels
-    assert json.loads((tmp_path / "results/e1/run.json").read_text())["action"] == "evaluate"
+    ev_rec = json.loads((tmp_path / "results/e1/run.json").read_text())
+    assert ev_rec["action"] == "evaluate" and ev_rec["trainer_commit"] == pin
     # the training run's record is untouched by its evaluation
     assert json.loads((tmp_path / "results/t1/run.json").read_text())["action"] == "train"
 
