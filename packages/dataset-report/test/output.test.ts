@@ -162,3 +162,32 @@ describe("HTML report in headless Chromium", () => {
     }
   });
 });
+
+describe("many issues of one kind", () => {
+  test("the terminal shows five of a kind and counts the rest; --json keeps every one", async () => {
+    const broken = await generateTusz({ root: join(dir, "many"), seed: 9, patients: 4, files: 9 });
+    const { rm } = await import("node:fs/promises");
+    for (const r of broken.recordings) await rm(join(broken.root, r.labels));
+    let stdout = "";
+    const { report, exitCode } = await runReport({
+      dataset: "tuh",
+      layout: "tusz",
+      root: broken.root,
+      stdout: (t) => {
+        stdout += t;
+      },
+    });
+    expect(exitCode).toBe(1);
+    expect(report.issues.filter((i) => i.check === "missing-label")).toHaveLength(9);
+    const lines = stdout.trimEnd().split("\n");
+    expect(lines.filter((l) => l.startsWith("error missing-label: no label file "))).toHaveLength(
+      5,
+    );
+    expect(lines).toContain(
+      "error missing-label: 4 more like these (--json or --html lists every one)",
+    );
+    expect(lines.at(-1)).toBe(
+      "9 errors, 0 warnings: fix the errors before training on this dataset",
+    );
+  });
+});

@@ -3,6 +3,8 @@
 import type { Report, SplitFigures } from "../analysis/types.ts";
 import { hours, percent, plural, someFiles, tally } from "./format.ts";
 
+const ISSUES_PER_KIND = 5;
+
 const ROWS: [string, (f: SplitFigures) => string][] = [
   ["patients", (f) => String(f.patients)],
   ["sessions", (f) => (f.sessions === null ? "-" : String(f.sessions))],
@@ -38,9 +40,21 @@ export function renderTerminal(report: Report): string {
     lines.push(
       `unreadable EDF: ${report.totals.unreadable}, without labels: ${report.totals.unlabelled}`,
     );
+  // A real dataset can have hundreds of issues of one kind: the first few of each, then a count.
+  const shown = new Map<string, number>();
   for (const i of report.issues) {
+    const kind = `${i.severity} ${i.check}`;
+    const n = (shown.get(kind) ?? 0) + 1;
+    shown.set(kind, n);
+    if (n > ISSUES_PER_KIND) continue;
     const files = i.files.length > 0 ? ` [${someFiles(i.files)}]` : "";
-    lines.push(`${i.severity} ${i.check}: ${i.message}${files}`);
+    lines.push(`${kind}: ${i.message}${files}`);
+  }
+  for (const [kind, n] of shown) {
+    if (n > ISSUES_PER_KIND)
+      lines.push(
+        `${kind}: ${n - ISSUES_PER_KIND} more like these (--json or --html lists every one)`,
+      );
   }
   lines.push(
     report.errors > 0
