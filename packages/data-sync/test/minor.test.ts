@@ -3,6 +3,8 @@ import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { startFaultProxy } from "@bgb/testkit";
 import { expect, test } from "vitest";
+import { emptyState } from "../src/engine/journal/state.ts";
+import { planFile } from "../src/engine/plan.ts";
 import { localSource } from "../src/source/local-source.ts";
 import { sameIdentity } from "../src/source/source.ts";
 import { expectBucketMatches, MiB, newBucket, runCli, s3, syncArgs, tempDir } from "./support.ts";
@@ -99,3 +101,18 @@ test.each([
     await expectBucketMatches(bucket, "ds/", src);
   },
 );
+
+test("a file with the same size and mtime on another inode (copied disk) is checked against the bucket, not re-sent", () => {
+  const state = emptyState();
+  state.done.set("a.edf", { size: 10, mtime: "123", id: "77", sha256: "x", s3: "y" });
+  const opts = { partSize: 5 * MiB, trustJournal: true };
+  expect(planFile({ relPath: "a.edf", size: 10, mtime: "123", id: "77" }, state, opts).kind).toBe(
+    "skip",
+  );
+  expect(planFile({ relPath: "a.edf", size: 10, mtime: "123", id: "99" }, state, opts).kind).toBe(
+    "check",
+  );
+  expect(planFile({ relPath: "a.edf", size: 10, mtime: "124", id: "99" }, state, opts).kind).toBe(
+    "put",
+  );
+});

@@ -69,6 +69,17 @@ export function planFile(entry: SourceEntry, state: JournalState, opts: PlanOpti
     };
   }
   if (done && sameIdentity(done, entry)) return { kind: "skip", entry, reason: "unchanged" };
+  // Same size and mtime, another inode (the tree copied to another disk, a restored backup):
+  // most likely the same bytes. Check the bucket (a HEAD and a local read), don't re-send.
+  if (done && !live && done.size === entry.size && done.mtime === entry.mtime) {
+    return {
+      kind: "check",
+      entry,
+      via: multipart ? "multipart" : "put",
+      partSize,
+      reason: "same size and mtime on another inode: checking the bucket before sending",
+    };
+  }
   const why = done ? "changed since its last upload" : "new";
   if (live) {
     if (sameIdentity(live, entry) && (multipart || live.partSize === partSize)) {
