@@ -225,3 +225,24 @@ describe("CHB-MIT checks", () => {
     ]);
   });
 });
+
+describe("layout", () => {
+  test("a tree with no EDF where the layout puts them is an error, not an empty success", async () => {
+    const tree = await generateChbmit({
+      root: join(await temp(), "c"),
+      seed: 2,
+      patients: 1,
+      files: 2,
+    });
+    const r = await reportOf(tree, "tusz", null); // a CHB-MIT tree read as TUSZ
+    expect(r.issues).toEqual([
+      {
+        severity: "error",
+        check: "no-recordings",
+        message:
+          "no EDF file where the tusz layout puts them (edf/{train,dev,eval}/<patient>/<session>/<montage>/*.edf): wrong source folder or layout?",
+        files: [],
+      },
+    ]);
+  });
+});

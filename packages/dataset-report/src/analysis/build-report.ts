@@ -3,6 +3,7 @@ import { scanLayout } from "../layout/scan.ts";
 import {
   actualCounts,
   countMismatch,
+  noRecordings,
   orphanLabels,
   outsideLayout,
   patientLeaks,
@@ -25,6 +26,7 @@ export function buildReport(input: DatasetInput, datasetVersion: string | null =
     ...patientLeaks(rows),
     ...countMismatch(input, counts),
     ...trainerFit(input, headers),
+    ...noRecordings(scan, input.layout),
     ...outsideLayout(scan, input.layout),
   ].sort((a, b) => (a.severity === b.severity ? 0 : a.severity === "error" ? -1 : 1));
   const splitNames = [...new Set(rows.map((r) => r.split))];

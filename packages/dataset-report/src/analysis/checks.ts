@@ -4,7 +4,12 @@ import { splitCounts } from "@bgb/shared/manifest";
 import type { EdfInfo } from "../edf/header.ts";
 import { parseChbmitSummary } from "../labels/chbmit-summary.ts";
 import type { LayoutScan } from "../layout/scan.ts";
-import { channelFit, rateProblem, TRAINER_BANDPASS_HIGH_HZ } from "./trainer-fit.ts";
+import {
+  channelFit,
+  rateProblem,
+  TRAINER_BANDPASS_HIGH_HZ,
+  trainerChannelName,
+} from "./trainer-fit.ts";
 import type { DatasetInput, Issue, RecordingRow } from "./types.ts";
 
 export function patientLeaks(rows: readonly RecordingRow[]): Issue[] {
@@ -91,12 +96,19 @@ export function trainerFit(input: DatasetInput, headers: ReadonlyMap<string, Edf
   };
   for (const [path, info] of headers) {
     const fit = channelFit(info.signals.map((s) => s.label));
-    if (fit.missing.length > 0)
+    if (fit.missing.length > 0) {
+      // CHB-MIT-style labels are derivations (FP1-F7); the trainer maps single electrodes only.
+      const bipolar = info.signals.some((s) =>
+        /^[A-Z]+[0-9Z]*-[A-Z]+[0-9Z]*$/i.test(trainerChannelName(s.label)),
+      );
       add(
         "trainer-channels",
-        `the trainer cannot load these recordings: channels ${fit.missing.join(", ")} missing (it needs the 19 10-20 channels)`,
+        `the trainer cannot load these recordings: channels ${fit.missing.join(", ")} missing (it needs the 19 10-20 channels${
+          bipolar ? "; names like FP1-F7 are bipolar derivations, it reads single electrodes" : ""
+        })`,
         path,
       );
+    }
     const used = fit.missing.length > 0 ? info.signals.map((_, i) => i) : fit.used;
     const problem = rateProblem(
       used.map((i) => info.signals[i]?.sampleRate ?? 0),
@@ -106,6 +118,23 @@ export function trainerFit(input: DatasetInput, headers: ReadonlyMap<string, Edf
       add("trainer-sample-rate", `sampling rate the trainer cannot use: ${problem}`, path);
   }
   return [...groups.values()];
+}
+
+const WHERE: Record<string, string> = {
+  tusz: "edf/{train,dev,eval}/<patient>/<session>/<montage>/*.edf",
+  chbmit: "chbNN/chbNN_MM.edf",
+};
+
+export function noRecordings(scan: LayoutScan, layout: string): Issue[] {
+  if (scan.recordings.length > 0) return [];
+  return [
+    {
+      severity: "error",
+      check: "no-recordings",
+      message: `no EDF file where the ${layout} layout puts them (${WHERE[layout] ?? "?"}): wrong source folder or layout?`,
+      files: [],
+    },
+  ];
 }
 
 export function outsideLayout(scan: LayoutScan, layout: string): Issue[] {

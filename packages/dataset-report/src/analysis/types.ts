@@ -22,6 +22,7 @@ export interface DatasetInput {
 }
 
 export type CheckId =
+  | "no-recordings"
   | "unreadable-edf"
   | "unreadable-label"
   | "missing-label"
