@@ -21,6 +21,8 @@ export interface DatasetManifest {
   files_total: number;
   bytes_total: number;
   counts: Record<string, number>;
+  /** where the files came from, when that is a URL (https:// or s3://); not part of the version */
+  source?: string;
   files: ManifestFile[];
 }
 
@@ -56,6 +58,7 @@ export function buildManifest(
   layout: DatasetLayout,
   files: readonly ManifestFile[],
   now: Date = new Date(),
+  source?: string,
 ): DatasetManifest {
   const sorted = [...files].sort((a, b) => compareKeys(a.key, b.key));
   return {
@@ -69,6 +72,7 @@ export function buildManifest(
       layout,
       sorted.map((f) => f.key),
     ),
+    ...(source ? { source } : {}),
     files: sorted,
   };
 }

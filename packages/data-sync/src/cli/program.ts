@@ -21,7 +21,10 @@ const collect = (v: string, prev: string[] | undefined) => [...(prev ?? []), v];
 function targetOptions(cmd: Command): Command {
   return cmd
     .option("--config <file>", "datasets file (default: configs/datasets.yaml)")
-    .option("--source <dir>", "dataset folder (overrides the config's source)")
+    .option(
+      "--source <dir|url>",
+      "dataset folder, https:// URL or s3://bucket/prefix/ (overrides the config's source)",
+    )
     .option("--bucket <name>", "bucket (overrides the config)")
     .option("--prefix <p/>", "key prefix ending in / (overrides the config)")
     .option("--endpoint <url>", "S3-compatible endpoint; non-AWS endpoints use path-style")
@@ -50,6 +53,11 @@ function transferOptions(cmd: Command): Command {
       "print the plan, totals, request count and monthly storage cost; send nothing",
     )
     .option("--verify-remote", "don't trust the journal: check each object in the bucket")
+    .option(
+      "--copy-threshold <size>",
+      "s3:// source on the same endpoint: objects above this are copied in parts (UploadPartCopy) and read back to verify",
+      "5GiB",
+    )
     .option(
       "--stall-timeout <s>",
       "stop the run (exit 3) when no request to the bucket completes for this long",

@@ -4,6 +4,7 @@ import { UsageError } from "../engine/errors.ts";
 import { MiB } from "../engine/part-size.ts";
 import { httpSource } from "../source/http-source.ts";
 import { localSource } from "../source/local-source.ts";
+import { s3Source } from "../source/s3-source.ts";
 import type { Source } from "../source/source.ts";
 import { createS3Store } from "../storage/s3-store.ts";
 import type { ObjectStore } from "../storage/store.ts";
@@ -90,12 +91,32 @@ export function makeStore(
   });
 }
 
-export async function makeSource(t: Target): Promise<Source> {
+export async function makeSource(
+  t: Target,
+  s: Pick<TransferSettings, "concurrency" | "requestTimeoutMs"> = {
+    concurrency: 16,
+    requestTimeoutMs: 60_000,
+  },
+): Promise<Source> {
+  if (t.source.startsWith("s3://")) {
+    const store = createS3Store({
+      bucket: s3BucketOf(t.source),
+      endpoint: t.sourceEndpoint,
+      maxSockets: s.concurrency,
+      requestTimeoutMs: s.requestTimeoutMs,
+      maxAttempts: 6,
+      anonymous: t.sourceAnonymous,
+    });
+    return s3Source(t.source, store, t.checksums, t.sourceAnonymous);
+  }
   if (/^https?:\/\//.test(t.source)) {
     return httpSource(t.source, t.checksums);
   }
   return localSource(t.source);
 }
+
+/** The bucket of s3://bucket/..., checked by s3Source (a bad one is a usage error there). */
+const s3BucketOf = (url: string) => url.slice("s3://".length).split("/")[0] ?? "";
 
 export function makeRenderer(f: { json?: boolean; progressInterval?: string }): Renderer {
   const intervalMs = f.progressInterval

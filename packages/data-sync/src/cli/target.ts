@@ -3,7 +3,13 @@
 import { createHash } from "node:crypto";
 import { homedir } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
-import { type DatasetDef, findRepoRoot, formatIssue, loadConfigFile } from "@bgb/shared";
+import {
+  type DatasetDef,
+  findRepoRoot,
+  formatIssue,
+  loadConfigFile,
+  resolveEndpoint as resolveSharedEndpoint,
+} from "@bgb/shared";
 import type { DatasetLayout } from "@bgb/shared/manifest";
 import { UsageError } from "../engine/errors.ts";
 import { makeFilter } from "../engine/glob.ts";
@@ -25,6 +31,9 @@ export interface Target {
   dataset: string;
   layout: DatasetLayout;
   source: string;
+  /** where an s3:// source lives (source_endpoint_url, else AWS) and whether it is read unsigned */
+  sourceEndpoint: EndpointChoice;
+  sourceAnonymous: boolean;
   /** checksum list inside the source (e.g. SHA256SUMS.txt), if the dataset has one */
   checksums: string | null;
   /** `.edf` files per split the dataset must have (datasets.yaml expected_counts) */
@@ -48,7 +57,7 @@ function stateDirFrom(flag: string | undefined): string {
 }
 
 function expandSource(src: string, base: string): string {
-  if (/^https?:\/\//.test(src)) return src;
+  if (/^(https?|s3):\/\//.test(src)) return src;
   if (src === "~" || src.startsWith("~/")) return join(homedir(), src.slice(1));
   return resolve(base, src);
 }
@@ -90,6 +99,8 @@ export function resolveTarget(dataset: string, flags: TargetFlags): Target {
   const source = flags.source
     ? expandSource(flags.source, userCwd())
     : expandSource(def.source, root);
+  // The source's endpoint never falls back to AWS_ENDPOINT_URL_S3: that one names the destination.
+  const sourceEndpoint = resolveSourceEndpoint(def.source_endpoint_url, def.source_region);
   const prices = loaded.config.storage_prices;
   const stateDir = stateDirFrom(flags.stateDir);
   const id = createHash("sha256")
@@ -100,6 +111,8 @@ export function resolveTarget(dataset: string, flags: TargetFlags): Target {
     dataset,
     layout: def.layout,
     source,
+    sourceEndpoint,
+    sourceAnonymous: def.source_anonymous,
     checksums: def.checksums,
     expectedCounts: (def.expected_counts as Record<string, number> | null | undefined) ?? null,
     bucket,
@@ -114,6 +127,12 @@ export function resolveTarget(dataset: string, flags: TargetFlags): Target {
     journalPath: join(stateDir, "journals", `${dataset}-${id}.jsonl`),
     stateDir,
   };
+}
+
+function resolveSourceEndpoint(url: string | null, region: string | undefined): EndpointChoice {
+  const r = resolveSharedEndpoint(undefined, url, region ?? "us-east-1", {});
+  if (!r.ok) throw new UsageError(`source_endpoint_url: ${r.problem}`);
+  return r.endpoint;
 }
 
 /** Where the user typed the command: pnpm runs root scripts in the repo root and says so in INIT_CWD. */

@@ -2,6 +2,7 @@
 import type { Source } from "../source/source.ts";
 import type { ObjectStore } from "../storage/store.ts";
 import type { BufferPool } from "./buffer-pool.ts";
+import type { CopyRoute } from "./copy-file.ts";
 import type { EmitFn } from "./events.ts";
 import type { OpenJournal } from "./journal/journal.ts";
 import type { BandwidthLimit, Budget } from "./limits.ts";
@@ -26,4 +27,6 @@ export interface TransferContext {
   beforeReplace: (relPath: string) => Promise<void>;
   /** how often a file that keeps changing under us is retried before it is reported */
   changeRetries: number;
+  /** set when the source is an S3 prefix on the destination's endpoint: copy server-side */
+  copy?: CopyRoute;
 }

@@ -12,6 +12,11 @@ export type SyncEvent =
       to_check: number;
       to_skip: number;
       bytes_to_send: number;
+      /** bytes this machine will download or upload (0 for a full server-side copy) */
+      bytes_through_machine: number;
+      requests: number;
+      /** how objects go in: copy (server-side, same endpoint), stream (remote source), upload */
+      path: "copy" | "stream" | "upload";
     }
   | {
       event: "file_start";
@@ -20,7 +25,8 @@ export type SyncEvent =
       mode: "put" | "multipart" | "check";
       reason: string;
     }
-  | { event: "progress"; key: string; bytes: number }
+  /** copied: bytes the server copied itself (they never passed through this machine) */
+  | { event: "progress"; key: string; bytes: number; copied?: true }
   | {
       event: "file_done";
       key: string;
@@ -28,6 +34,8 @@ export type SyncEvent =
       outcome: FileOutcome;
       bytes_sent: number;
       reason?: string;
+      /** copy: server-side; stream: GET from a remote source, upload; upload: from local disk */
+      path?: "copy" | "stream" | "upload";
     }
   | { event: "file_failed"; key: string; error: string }
   | { event: "restart"; key: string; reason: string }

@@ -31,6 +31,10 @@ export interface PlanOptions {
   partSize: number;
   /** false after journal damage or with --verify-remote */
   trustJournal: boolean;
+  /** server-side copy: files up to this size are one CopyObject (default: partSize, one PUT) */
+  singleLimit?: number;
+  /** the objects are copied server-side: only multipart copies are read back through here */
+  serverSideCopy?: boolean;
 }
 
 export interface Plan {
@@ -45,6 +49,9 @@ export interface Plan {
     bytesToSend: number;
     /** object requests the run is expected to make (excluding retries) */
     requests: number;
+    /** bytes this machine downloads or uploads: all of bytesToSend, or for a server-side copy
+     * only the read-back of multipart copies (0 when every object fits one CopyObject) */
+    bytesThroughMachine: number;
   };
 }
 
@@ -56,7 +63,7 @@ function describeResume(u: ActiveUpload): string {
 export function planFile(entry: SourceEntry, state: JournalState, opts: PlanOptions): PlanItem {
   const done = state.done.get(entry.relPath);
   const live = state.uploads.get(entry.relPath);
-  const multipart = entry.size > opts.partSize;
+  const multipart = entry.size > (opts.singleLimit ?? opts.partSize);
   const partSize = partSizeFor(entry.size, opts.partSize);
 
   if (!opts.trustJournal && !live) {
@@ -80,6 +87,9 @@ export function planFile(entry: SourceEntry, state: JournalState, opts: PlanOpti
       reason: "same size and mtime on another inode: checking the bucket before sending",
     };
   }
+  // Another source of the same dataset (https instead of s3://): the publisher's hash decides.
+  if (done && !live && done.size === entry.size && done.sha256 === entry.expectedSha256)
+    return { kind: "skip", entry, reason: "already in the bucket with its published SHA-256" };
   const why = done ? "changed since its last upload" : "new";
   if (live) {
     if (sameIdentity(live, entry) && (multipart || live.partSize === partSize)) {
@@ -145,6 +155,7 @@ export function makePlan(
     checkFiles: 0,
     bytesToSend: 0,
     requests: 0,
+    bytesThroughMachine: 0,
   };
   for (const it of items) {
     totals.bytes += it.entry.size;
@@ -171,9 +182,17 @@ export function makePlan(
         totals.bytesToSend += it.entry.size - sent;
         // create (or list parts), the parts still missing, complete; plus an abort when superseding
         totals.requests += 2 + (n - doneParts) + (it.supersedes ? 1 : 0);
+        // a multipart copy is read back whole (one GET)
+        if (opts.serverSideCopy) {
+          totals.bytesThroughMachine += it.entry.size;
+          totals.requests += 1;
+        }
         break;
       }
     }
+    if (it.kind === "check" && opts.serverSideCopy && it.via === "multipart")
+      totals.bytesThroughMachine += it.entry.size;
   }
+  if (!opts.serverSideCopy) totals.bytesThroughMachine = totals.bytesToSend;
   return { items, totals };
 }

@@ -3,10 +3,12 @@
 import { setMaxListeners } from "node:events";
 import { buildManifest, type DatasetLayout, MANIFEST_NAME } from "@bgb/shared/manifest";
 import pLimit from "p-limit";
+import { isS3Source } from "../source/s3-source.ts";
 import type { Source } from "../source/source.ts";
 import { type ObjectStore, StoreError } from "../storage/store.ts";
 import { BufferPool } from "./buffer-pool.ts";
 import type { TransferContext } from "./context.ts";
+import { type CopyRoute, copyOrStream, type RoutedResult } from "./copy-file.ts";
 import { FatalError, InterruptedError, UsageError } from "./errors.ts";
 import type { EmitFn } from "./events.ts";
 import { cleanupLeftovers } from "./gc.ts";
@@ -39,6 +41,9 @@ export interface SyncOptions {
   stallTimeoutMs: number;
   verifyRemote: boolean;
   dryRun: boolean;
+  /** S3 source on the destination's endpoint: objects up to this size are one CopyObject, larger
+   * ones UploadPartCopy (default 5 GiB, S3's CopyObject limit) */
+  copyThreshold?: number;
   signal: AbortSignal;
   emit: EmitFn;
 }
@@ -55,6 +60,14 @@ export interface SyncSummary {
   files_failed: number;
   bytes_total: number;
   bytes_sent: number;
+  /** bytes the server copied itself (source on the same endpoint) */
+  bytes_copied: number;
+  /** bytes read back from the bucket to verify multipart copies */
+  bytes_read_back: number;
+  /** bytes sent from here plus bytes read back: 0 for a full server-side copy */
+  bytes_through_machine: number;
+  /** how objects went in: copy (server-side), stream (GET from a remote source), upload (local) */
+  path: "copy" | "stream" | "upload";
   manifest_version?: string;
   failures: Failure[];
   plan: Plan;
@@ -77,6 +90,21 @@ export async function runSync(o: SyncOptions): Promise<SyncSummary> {
     );
   }
 
+  const remote = isS3Source(o.source) ? o.source.remote : undefined;
+  const route: CopyRoute | undefined =
+    remote && remote.store.endpointKey === o.store.endpointKey
+      ? { from: remote, threshold: o.copyThreshold ?? 5 * 1024 ** 3, refused: false }
+      : undefined;
+  const path: SyncSummary["path"] = route
+    ? "copy"
+    : remote || /^https?:/.test(o.source.label)
+      ? "stream"
+      : "upload";
+  const planOpts = {
+    partSize: o.partSize,
+    ...(route ? { singleLimit: route.threshold, serverSideCopy: true } : {}),
+  };
+  const counters = { path, copied: 0, readBack: 0 } as const;
   const header = {
     t: "hdr" as const,
     v: 1 as const,
@@ -87,10 +115,10 @@ export async function runSync(o: SyncOptions): Promise<SyncSummary> {
   if (o.dryRun) {
     const { state, damaged } = readJournal(o.journalPath);
     const plan = makePlan(listing.entries, state, {
-      partSize: o.partSize,
+      ...planOpts,
       trustJournal: !o.verifyRemote && damaged === 0,
     });
-    return summarize(plan, failures, 0, 0, false);
+    return summarize(plan, failures, 0, 0, false, counters);
   }
 
   await checkBucket(o.store, o.signal);
@@ -103,7 +131,7 @@ export async function runSync(o: SyncOptions): Promise<SyncSummary> {
       });
     }
     const plan = makePlan(listing.entries, journal.state, {
-      partSize: o.partSize,
+      ...planOpts,
       // No journal yet (first run here, or it was lost): look at the bucket before sending, so
       // a lost journal never means re-sending a dataset that is already there. (--dry-run does
       // not contact the bucket and shows such files as uploads.)
@@ -118,10 +146,15 @@ export async function runSync(o: SyncOptions): Promise<SyncSummary> {
       to_check: t.checkFiles,
       to_skip: t.skipFiles,
       bytes_to_send: t.bytesToSend,
+      bytes_through_machine: t.bytesThroughMachine,
+      requests: t.requests,
+      path,
     });
     if (plan.items.some((i) => i.kind === "multipart")) await warnAboutLifecycle(o);
 
     let bytesSent = 0;
+    let bytesCopied = 0;
+    let bytesReadBack = 0;
     const run = new AbortController();
     // Every in-flight request listens to this signal; there are legitimately many.
     setMaxListeners(0, run.signal);
@@ -148,11 +181,13 @@ export async function runSync(o: SyncOptions): Promise<SyncSummary> {
       signal: run.signal,
       // bytes_sent: every payload byte the server acknowledged, failed and restarted files too
       emit: (e) => {
-        if (e.event === "progress") bytesSent += e.bytes;
+        if (e.event === "progress" && !e.copied) bytesSent += e.bytes;
+        if (e.event === "progress" && e.copied) bytesCopied += e.bytes;
         o.emit(e);
       },
       beforeReplace: manifestGuard(stall.store, o.prefix, journal, o.emit, run.signal),
       changeRetries: 3,
+      ...(route ? { copy: route } : {}),
     };
     let uploaded = 0;
     const limit = pLimit(o.concurrency);
@@ -169,7 +204,10 @@ export async function runSync(o: SyncOptions): Promise<SyncSummary> {
             reason: item.reason,
           });
           try {
-            const r = await transferFile(ctx, item);
+            const r: RoutedResult = ctx.copy
+              ? await copyOrStream(ctx, ctx.copy, item)
+              : { ...(await transferFile(ctx, item)), path, bytesCopied: 0, bytesReadBack: 0 };
+            bytesReadBack += r.bytesReadBack;
             if (r.outcome !== "adopted" && r.outcome !== "skipped") uploaded++;
             o.emit({
               event: "file_done",
@@ -178,6 +216,7 @@ export async function runSync(o: SyncOptions): Promise<SyncSummary> {
               outcome: r.outcome,
               bytes_sent: r.bytesSent,
               ...(r.reason ? { reason: r.reason } : {}),
+              path: r.path,
             });
           } catch (err) {
             if (run.signal.aborted && (o.signal.aborted || fatal)) return; // reported once, below
@@ -200,7 +239,8 @@ export async function runSync(o: SyncOptions): Promise<SyncSummary> {
     o.signal.removeEventListener("abort", onAbort);
     stall.stop();
     if (fatal) throw fatal instanceof StoreError ? new FatalError(fatal.message) : fatal;
-    if (o.signal.aborted) return summarize(plan, failures, uploaded, bytesSent, true);
+    const done = { path, copied: bytesCopied, readBack: bytesReadBack };
+    if (o.signal.aborted) return summarize(plan, failures, uploaded, bytesSent, true, done);
 
     let manifestVersion: string | undefined;
     if (failures.length === 0) {
@@ -209,7 +249,7 @@ export async function runSync(o: SyncOptions): Promise<SyncSummary> {
       await cleanUp(o, journal);
     }
     return {
-      ...summarize(plan, failures, uploaded, bytesSent, false),
+      ...summarize(plan, failures, uploaded, bytesSent, false, done),
       ...(manifestVersion ? { manifest_version: manifestVersion } : {}),
     };
   } finally {
@@ -257,6 +297,7 @@ function summarize(
   uploaded: number,
   bytesSent: number,
   interrupted: boolean,
+  c: { path: SyncSummary["path"]; copied: number; readBack: number },
 ): SyncSummary {
   const failedKeys = new Set(failures.map((f) => f.key));
   return {
@@ -268,6 +309,10 @@ function summarize(
     files_failed: failedKeys.size,
     bytes_total: plan.totals.bytes,
     bytes_sent: bytesSent,
+    bytes_copied: c.copied,
+    bytes_read_back: c.readBack,
+    bytes_through_machine: bytesSent + c.readBack,
+    path: c.path,
     failures,
     plan,
     interrupted,
@@ -316,7 +361,9 @@ async function writeManifest(
     if (!d) return undefined; // not complete: no manifest
     files.push({ key, size: d.size, sha256: d.sha256 });
   }
-  const manifest = buildManifest(o.dataset, o.layout, files);
+  // A URL source is recorded (s3://, https://); a local folder's path is this machine's business.
+  const url = /^(s3|https?):\/\//.test(o.source.label) ? o.source.label : undefined;
+  const manifest = buildManifest(o.dataset, o.layout, files, new Date(), url);
   const manifestKey = o.prefix + MANIFEST_NAME;
   const recorded =
     journal.state.manifest?.version === manifest.version &&

@@ -141,7 +141,11 @@ async function putWhole(
 }
 
 /** Aborts an upload we no longer want; if that fails it stays owned, for the cleanup or gc. */
-async function abandon(ctx: TransferContext, up: { key: string; uploadId: string }, why: string) {
+export async function abandon(
+  ctx: TransferContext,
+  up: { key: string; uploadId: string },
+  why: string,
+) {
   try {
     await ctx.store.abortMultipart(ctx.prefix + up.key, up.uploadId, { signal: ctx.signal });
   } catch (err) {

@@ -5,6 +5,7 @@ import { Agent as HttpsAgent } from "node:https";
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
+  CopyObjectCommand,
   CreateMultipartUploadCommand,
   DeleteObjectCommand,
   GetBucketLifecycleConfigurationCommand,
@@ -14,14 +15,18 @@ import {
   ListMultipartUploadsCommand,
   ListPartsCommand,
   PutObjectCommand,
+  paginateListObjectsV2,
   S3Client,
   type StorageClass,
   UploadPartCommand,
+  UploadPartCopyCommand,
 } from "@aws-sdk/client-s3";
 import { describeEndpoint } from "@bgb/shared";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import type { EndpointChoice } from "./endpoint.ts";
 import {
+  type CopySource,
+  type ListedObject,
   type ObjectHead,
   type ObjectStore,
   type RemotePart,
@@ -39,6 +44,13 @@ export interface S3StoreOptions {
   /** a socket silent this long is abandoned and the request retried */
   requestTimeoutMs: number;
   maxAttempts: number;
+  /** unsigned requests (public buckets): no credentials are looked up or sent */
+  anonymous?: boolean;
+}
+
+/** x-amz-copy-source: "bucket/key", URL-encoded except the slashes. */
+function copySourceHeader(from: CopySource): string {
+  return `${from.bucket}/${from.key}`.split("/").map(encodeURIComponent).join("/");
 }
 
 interface SdkError {
@@ -65,6 +77,7 @@ function classify(err: unknown, what: string, bucket: string, endpointLabel: str
   else if (name === "BadDigest" || name === "InvalidDigest" || name === "XAmzContentSHA256Mismatch")
     kind = "bad-digest";
   else if (name === "NotImplemented" || status === 501) kind = "not-implemented";
+  else if (name === "PreconditionFailed" || status === 412) kind = "precondition-failed";
   else if (
     name === "CredentialsProviderError" ||
     /Could not load credentials|credential/i.test(name + msg)
@@ -101,6 +114,13 @@ export function createS3Store(opts: S3StoreOptions): ObjectStore {
     forcePathStyle: opts.endpoint.forcePathStyle,
     maxAttempts: opts.maxAttempts,
     retryMode: "standard",
+    // Unsigned: a public bucket answers anyone; no credential chain is consulted.
+    ...(opts.anonymous
+      ? {
+          credentials: { accessKeyId: "", secretAccessKey: "" },
+          signer: { sign: async (request: never) => request },
+        }
+      : {}),
     // We send our own SHA-256 per request; don't let the SDK add CRC32 on top of it.
     requestChecksumCalculation: "WHEN_REQUIRED",
     responseChecksumValidation: "WHEN_REQUIRED",
@@ -126,6 +146,7 @@ export function createS3Store(opts: S3StoreOptions): ObjectStore {
   return {
     bucket,
     endpointLabel,
+    endpointKey: opts.endpoint.url ?? "aws",
     async checkBucket(o) {
       try {
         await client.send(new HeadBucketCommand({ Bucket: bucket }), sig(o));
@@ -289,6 +310,8 @@ export function createS3Store(opts: S3StoreOptions): ObjectStore {
         );
         return {
           size: out.ContentLength ?? 0,
+          ...(out.ETag ? { etag: out.ETag } : {}),
+          ...(out.LastModified ? { lastModified: out.LastModified } : {}),
           ...(out.ChecksumSHA256 ? { checksumSha256: out.ChecksumSHA256 } : {}),
           metadata: out.Metadata ?? {},
         };
@@ -312,6 +335,89 @@ export function createS3Store(opts: S3StoreOptions): ObjectStore {
         for await (const chunk of (out.Body ?? []) as AsyncIterable<Uint8Array>) h.update(chunk);
         return h.digest("hex");
       });
+    },
+    async listObjects(prefix, o) {
+      const out: ListedObject[] = [];
+      await call(`ListObjectsV2 s3://${bucket}/${prefix}`, async () => {
+        const pages = paginateListObjectsV2(
+          { client, ...(o?.signal ? { abortSignal: o.signal } : {}) },
+          { Bucket: bucket, Prefix: prefix },
+        );
+        for await (const page of pages) {
+          for (const c of page.Contents ?? []) {
+            if (!c.Key) continue;
+            out.push({
+              key: c.Key,
+              size: c.Size ?? 0,
+              etag: c.ETag ?? "",
+              ...(c.LastModified ? { lastModified: c.LastModified } : {}),
+            });
+          }
+        }
+      });
+      return out;
+    },
+    async getRange(key, start, end, etag, into, o) {
+      if (end <= start) return Buffer.alloc(0);
+      return call(`GET ${key} bytes ${start}-${end - 1}`, async () => {
+        const out = await client.send(
+          new GetObjectCommand({
+            Bucket: bucket,
+            Key: key,
+            Range: `bytes=${start}-${end - 1}`,
+            ...(etag ? { IfMatch: etag } : {}),
+          }),
+          sig(o),
+        );
+        const buf = into ?? Buffer.allocUnsafe(end - start);
+        let at = 0;
+        for await (const chunk of (out.Body ?? []) as AsyncIterable<Uint8Array>) {
+          if (at + chunk.length > buf.length)
+            throw new Error("more bytes than the range asked for");
+          buf.set(chunk, at);
+          at += chunk.length;
+        }
+        if (at !== end - start) throw new Error(`short body: ${at} of ${end - start} bytes`);
+        return buf;
+      });
+    },
+    async copyObject(key, from, extra, o) {
+      const out = await call(`CopyObject ${copySourceHeader(from)} -> ${key}`, () =>
+        client.send(
+          new CopyObjectCommand({
+            Bucket: bucket,
+            Key: key,
+            CopySource: copySourceHeader(from),
+            ...(from.etag ? { CopySourceIfMatch: from.etag } : {}),
+            ChecksumAlgorithm: "SHA256",
+            MetadataDirective: "REPLACE",
+            Metadata: extra.metadata,
+            StorageClass: extra.storageClass as StorageClass | undefined,
+          }),
+          sig(o),
+        ),
+      );
+      const sha = out.CopyObjectResult?.ChecksumSHA256;
+      return sha && !sha.includes("-") ? { sha256: sha } : {};
+    },
+    async uploadPartCopy(key, uploadId, partNumber, from, [start, end], o) {
+      const out = await call(`UploadPartCopy ${key} #${partNumber}`, () =>
+        client.send(
+          new UploadPartCopyCommand({
+            Bucket: bucket,
+            Key: key,
+            UploadId: uploadId,
+            PartNumber: partNumber,
+            CopySource: copySourceHeader(from),
+            CopySourceRange: `bytes=${start}-${end - 1}`,
+            ...(from.etag ? { CopySourceIfMatch: from.etag } : {}),
+          }),
+          sig(o),
+        ),
+      );
+      const r = out.CopyPartResult;
+      if (!r?.ETag) throw new StoreError("other", `UploadPartCopy ${key} #${partNumber}: no ETag`);
+      return { etag: r.ETag, ...(r.ChecksumSHA256 ? { sha256: r.ChecksumSHA256 } : {}) };
     },
     async hasAbortIncompleteRule(o) {
       try {

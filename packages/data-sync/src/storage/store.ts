@@ -11,6 +11,8 @@ export type StoreErrorKind =
   | "timeout"
   | "bad-digest"
   | "not-implemented"
+  /** the source object is no longer the one listed (If-Match / copy-source-if-match refused) */
+  | "precondition-failed"
   | "aborted"
   | "other";
 
@@ -45,6 +47,8 @@ export interface RemoteUpload {
 
 export interface ObjectHead {
   size: number;
+  etag?: string;
+  lastModified?: Date;
   /** base64; full-object for single PUTs, "<b64>-N" composite for multipart uploads */
   checksumSha256?: string;
   metadata: Record<string, string>;
@@ -56,6 +60,27 @@ export interface CompletedPart {
   sha256: string;
 }
 
+/** One object of a ListObjectsV2 listing. */
+export interface ListedObject {
+  key: string;
+  size: number;
+  etag: string;
+  lastModified?: Date;
+}
+
+/** An object to copy from, on the same endpoint; the copy fails unless it still has this ETag. */
+export interface CopySource {
+  bucket: string;
+  key: string;
+  etag?: string;
+}
+
+export interface CopiedPart {
+  etag: string;
+  /** base64 SHA-256 of the copied range, when the server computed one */
+  sha256?: string;
+}
+
 export interface RequestOptions {
   signal?: AbortSignal;
 }
@@ -64,6 +89,8 @@ export interface ObjectStore {
   readonly bucket: string;
   /** Where requests go, for messages (never credentials). */
   readonly endpointLabel: string;
+  /** Equal for two stores exactly when one can copy server-side from the other ("aws" or the URL). */
+  readonly endpointKey: string;
   checkBucket(opts?: RequestOptions): Promise<void>;
   putObject(
     key: string,
@@ -99,6 +126,33 @@ export interface ObjectStore {
   getObject(key: string, opts?: RequestOptions): Promise<Buffer>;
   /** SHA-256 (hex) of an object's bytes, streamed: objects can be far larger than memory. */
   sha256OfObject(key: string, opts?: RequestOptions): Promise<string>;
+  /** ListObjectsV2 under a prefix, every page. */
+  listObjects(prefix: string, opts?: RequestOptions): Promise<ListedObject[]>;
+  /** Bytes [start, end) of an object (Range GET), refused if its ETag is no longer `etag`. */
+  getRange(
+    key: string,
+    start: number,
+    end: number,
+    etag: string | undefined,
+    into?: Buffer,
+    opts?: RequestOptions,
+  ): Promise<Buffer>;
+  /** CopyObject (server-side, up to 5 GB), asking for the SHA-256 of the copy (base64, if given). */
+  copyObject(
+    key: string,
+    from: CopySource,
+    extra: { metadata?: Record<string, string>; storageClass?: string },
+    opts?: RequestOptions,
+  ): Promise<{ sha256?: string }>;
+  /** UploadPartCopy of bytes [start, end) of `from` into part `partNumber`. */
+  uploadPartCopy(
+    key: string,
+    uploadId: string,
+    partNumber: number,
+    from: CopySource,
+    range: [number, number],
+    opts?: RequestOptions,
+  ): Promise<CopiedPart>;
   /** true / false, or undefined when the server cannot tell (e.g. NotImplemented). */
   hasAbortIncompleteRule(opts?: RequestOptions): Promise<boolean | undefined>;
 }

@@ -1,5 +1,6 @@
 // `pnpm sync <dataset>`: the thin adapter from flags to runSync and back to output.
-import { EXIT, type ExitCode } from "../../engine/errors.ts";
+import { describeEndpoint } from "@bgb/shared";
+import { EXIT, type ExitCode, UsageError } from "../../engine/errors.ts";
 import type { Plan } from "../../engine/plan.ts";
 import { runSync, type SyncSummary } from "../../engine/sync.ts";
 import {
@@ -11,17 +12,18 @@ import {
   transferSettings,
 } from "../runtime.ts";
 import { resolveTarget, type Target, type TargetFlags } from "../target.ts";
-import { formatBytes, formatDuration } from "../units.ts";
+import { formatBytes, formatDuration, parseSize } from "../units.ts";
 import { uploadDatasetReport } from "./report-upload.ts";
 
 export interface SyncFlags extends TargetFlags, TransferFlags {
   dryRun?: boolean;
+  copyThreshold?: string;
   verifyRemote?: boolean;
 }
 
 const GB = 1e9;
 
-function dryRunLines(t: Target, plan: Plan): string[] {
+function dryRunLines(t: Target, plan: Plan, path: SyncSummary["path"]): string[] {
   const lines: string[] = [];
   for (const it of plan.items) {
     const what =
@@ -30,8 +32,12 @@ function dryRunLines(t: Target, plan: Plan): string[] {
         : it.kind === "check"
           ? "check   "
           : it.kind === "put"
-            ? "put     "
-            : "multipart";
+            ? path === "copy"
+              ? "copy    "
+              : "put     "
+            : path === "copy"
+              ? "partcopy "
+              : "multipart";
     lines.push(
       `${what} ${formatBytes(it.entry.size).padStart(10)}  ${it.entry.relPath}  (${it.reason})`,
     );
@@ -40,12 +46,30 @@ function dryRunLines(t: Target, plan: Plan): string[] {
   const cost = t.usdPerGbMonth !== undefined ? (tt.bytes / GB) * t.usdPerGbMonth : undefined;
   lines.push(
     `plan: ${tt.files} files, ${formatBytes(tt.bytes)}; ${tt.uploadFiles} to upload, ${tt.checkFiles} to check, ${tt.skipFiles} unchanged`,
-    `to send: ${formatBytes(tt.bytesToSend)} in about ${tt.requests} requests to s3://${t.bucket}/${t.prefix}`,
+    ...(path === "copy"
+      ? [
+          `from: ${t.source} -> s3://${t.bucket}/${t.prefix}, server-side copy on ${describeEndpoint(t.endpoint)} (streamed instead if the copy is refused)`,
+          `to copy: ${formatBytes(tt.bytesToSend)} server-side in about ${tt.requests} requests; through this machine: ${formatBytes(tt.bytesThroughMachine)}${tt.bytesThroughMachine > 0 ? " (multipart copies are read back and hashed)" : ""}`,
+        ]
+      : [
+          ...(path === "stream"
+            ? [`from: ${t.source} -> s3://${t.bucket}/${t.prefix}, streamed through this machine`]
+            : []),
+          `to send: ${formatBytes(tt.bytesToSend)} in about ${tt.requests} requests to s3://${t.bucket}/${t.prefix}; through this machine: ${formatBytes(tt.bytesThroughMachine)}`,
+        ]),
     cost !== undefined
       ? `storage: ${t.storageClass} about $${cost.toFixed(2)}/month for ${(tt.bytes / GB).toFixed(2)} GB (prices of ${t.priceDate})`
       : `storage: ${t.storageClass} (no price in datasets.yaml storage_prices)`,
   );
   return lines;
+}
+
+/** CopyObject takes at most 5 GiB; a lower threshold makes parts (tests, or faster big copies). */
+function copyThreshold(raw: string): number {
+  const n = parseSize("--copy-threshold", raw);
+  if (n < 1 || n > 5 * 1024 ** 3)
+    throw new UsageError(`--copy-threshold: ${raw} is outside 1B..5GiB (S3's CopyObject limit)`);
+  return n;
 }
 
 export function exitCodeOf(s: SyncSummary): ExitCode {
@@ -59,7 +83,7 @@ export async function syncCommand(dataset: string, flags: SyncFlags): Promise<Ex
   const renderer = makeRenderer(flags);
   const signal = cancellation();
   const started = Date.now();
-  const source = await makeSource(target);
+  const source = await makeSource(target, settings);
   const store = makeStore(target, settings);
   const summary = await runSync({
     dataset,
@@ -78,6 +102,7 @@ export async function syncCommand(dataset: string, flags: SyncFlags): Promise<Ex
     stallTimeoutMs: settings.stallTimeoutMs,
     verifyRemote: Boolean(flags.verifyRemote),
     dryRun: Boolean(flags.dryRun),
+    ...(flags.copyThreshold ? { copyThreshold: copyThreshold(flags.copyThreshold) } : {}),
     signal,
     emit: (e) => renderer.event(e),
   });
@@ -89,9 +114,14 @@ export async function syncCommand(dataset: string, flags: SyncFlags): Promise<Ex
   if (report?.state === "failed") renderer.event({ event: "warning", message: report.line });
   const { plan, failures, ...counts } = summary;
   const human = flags.dryRun
-    ? dryRunLines(target, plan)
+    ? dryRunLines(target, plan, summary.path)
     : [
         `${summary.interrupted ? "interrupted" : "done"}: ${counts.files_uploaded} uploaded, ${counts.files_skipped} unchanged, ${counts.files_failed} failed of ${counts.files_total} files; sent ${formatBytes(counts.bytes_sent)} in ${formatDuration(secs)} (${formatBytes(counts.bytes_sent / Math.max(secs, 0.001))}/s)`,
+        ...(summary.path === "copy"
+          ? [
+              `copied ${formatBytes(counts.bytes_copied)} server-side; through this machine: ${formatBytes(counts.bytes_through_machine)}${counts.bytes_read_back > 0 ? ` (${formatBytes(counts.bytes_read_back)} read back to verify multipart copies)` : ""}`,
+            ]
+          : []),
         ...failures.map((f) => `  failed: ${f.key}: ${f.error}`),
         ...(report && report.state !== "failed" ? [report.line] : []),
         ...(summary.interrupted ? ["run the same command again to continue where it stopped"] : []),
