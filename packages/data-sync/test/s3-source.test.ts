@@ -191,6 +191,63 @@ describe("s3:// source", () => {
     expect(manifest.counts).toEqual({ all: 4 });
   });
 
+  test("a re-run skips from the journal; --verify-remote adopts what the bucket already holds", async () => {
+    const bucket = await newBucket();
+    const st = tempDir("st");
+    const cfg = config(`s3://${srcBucket}/${SRC_PREFIX}`, proxy.endpoint);
+    const first = await runCli("sync", args(cfg, bucket, st), { endpoint: proxy.endpoint });
+    expect(first.code).toBe(0);
+    proxy.resetStats();
+    const again = await runCli("sync", args(cfg, bucket, st), { endpoint: proxy.endpoint });
+    expect(again.code).toBe(0);
+    expect(again.summary).toMatchObject({ files_skipped: listFiles(src).length, bytes_copied: 0 });
+    expect(proxy.stats.requests.PutObject).toBe(0);
+    proxy.resetStats();
+    const checked = await runCli("sync", args(cfg, bucket, st, ["--verify-remote"]), {
+      endpoint: proxy.endpoint,
+    });
+    expect(checked.code).toBe(0);
+    // SHA256SUMS.txt has no published hash and the source keeps no SHA-256 of it: copied again
+    const outcomes = Object.fromEntries(files(checked).map((e) => [e.key, e.outcome]));
+    expect(outcomes).toEqual(
+      Object.fromEntries(
+        listFiles(src).map((f) => [f, f === "SHA256SUMS.txt" ? "uploaded" : "adopted"]),
+      ),
+    );
+    expect(checked.summary?.bytes_copied).toBe(readFileSync(join(src, "SHA256SUMS.txt")).length);
+  });
+
+  test("a refused server-side copy (AccessDenied) falls back to streaming, said once, same bytes", async () => {
+    const bucket = await newBucket();
+    const cfg = config(`s3://${srcBucket}/${SRC_PREFIX}`, proxy.endpoint);
+    // The first copy of an EDF is refused as if the destination's credentials could not read
+    // the source; RECORDS* and SHA256SUMS.txt sort first and were copied by then (one request at a time).
+    proxy.setRules([
+      {
+        match: { op: "PutObject", keyPrefix: "ds/chb", nth: 1 },
+        action: { kind: "status", status: 403, code: "AccessDenied" },
+      },
+    ]);
+    const r = await runCli("sync", args(cfg, bucket, tempDir("st"), ["--concurrency", "1"]), {
+      endpoint: proxy.endpoint,
+    });
+    proxy.setRules([]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(proxy.stats.faults.status).toBe(1);
+    const paths = Object.fromEntries(files(r).map((e) => [e.key, e.path]));
+    expect(paths).toEqual(
+      Object.fromEntries(listFiles(src).map((f) => [f, f.startsWith("chb") ? "stream" : "copy"])),
+    );
+    const warnings = r.events.filter((e) => e.event === "warning").map((e) => String(e.message));
+    expect(warnings.filter((m) => m.includes("server-side copy"))).toHaveLength(1);
+    const streamed = listFiles(src).filter((f) => f.startsWith("chb"));
+    expect(r.summary?.bytes_sent).toBe(
+      streamed.reduce((n, f) => n + readFileSync(join(src, f)).length, 0),
+    );
+    await expectBucketMatches(bucket, "ds/", src);
+  });
+
   test("--dry-run: the plan says copy, 0 bytes through this machine, or the read-back above the threshold", async () => {
     const cfg = config(`s3://${srcBucket}/${SRC_PREFIX}`, s3.endpoint);
     const bucket = await newBucket();
