@@ -107,6 +107,43 @@ test("a complete sync writes .bgb-report.json with the manifest's version; a re-
     await client.send(new HeadObjectCommand({ Bucket: bucket, Key: "ds/.bgb-report.json" }))
   ).ETag;
   expect(after).toBe(etag);
+
+  // The synced copy, read back from the bucket: the same figures, the manifest's version.
+  const fromBucket = await runCli("data-sync", [
+    "report",
+    "tuh",
+    "--from-bucket",
+    "--bucket",
+    bucket,
+    "--prefix",
+    "ds/",
+    "--config",
+    config,
+    "--json",
+  ]);
+  expect(fromBucket.stderr).toBe("");
+  expect(fromBucket.code).toBe(0);
+  const remote = JSON.parse(fromBucket.stdout);
+  expect(remote.dataset_version).toBe(manifest.version);
+  expect(remote.totals).toEqual(report.totals);
+  expect(remote.recordings).toEqual(report.recordings);
+});
+
+test("--from-bucket without a manifest in the bucket: exit 3 and what to do", async () => {
+  const bucket = await newBucket();
+  const r = await runCli("data-sync", [
+    "report",
+    "tuh",
+    "--from-bucket",
+    "--bucket",
+    bucket,
+    "--prefix",
+    "ds/",
+  ]);
+  expect(r.code).toBe(3);
+  expect(r.stderr).toBe(
+    `error: no manifest at s3://${bucket}/ds/.bgb-manifest.json: run pnpm sync tuh first\n`,
+  );
 });
 
 test("a source file named .bgb-report.json is refused (the key is the report's)", async () => {

@@ -115,6 +115,13 @@ export function buildProgram(
       .option("--json", "the report as one JSON document on stdout")
       .option("--html <file>", "write a self-contained HTML report with charts")
       .option("--png <dir>", "write the charts as PNG files")
+      .option(
+        "--from-bucket",
+        "read the synced copy in the bucket (the files its manifest lists, EDF headers by Range GET)",
+      )
+      .option("--bucket <name>", "bucket for --from-bucket (overrides the config)")
+      .option("--prefix <p/>", "key prefix for --from-bucket (overrides the config)")
+      .option("--endpoint <url>", "S3-compatible endpoint for --from-bucket")
       .argument("<dataset>")
       .action((d: string, f) => run(reportCommand(d, f)));
   }
