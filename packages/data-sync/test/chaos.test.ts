@@ -201,11 +201,17 @@ test(
         const rand = seeded(14_100 + round);
         const n = (lo: number, span: number) => lo + Math.floor(rand() * span);
         const rules: FaultRule[] = [
+          // Each rule counts only requests no earlier rule claimed: the rare faults go first.
+          {
+            match: { op: "UploadPart", nth: n(1, 3) },
+            action: { kind: "trickle", intervalMs: 250 },
+          },
+          { match: { op: "UploadPart", nth: n(1, 2) }, action: { kind: "stall" } },
           {
             match: { op: "UploadPart", nth: n(1, 3) },
             action: { kind: "resetMidBody", afterBytes: n(1, 200_000) },
           },
-          { match: { op: "UploadPart", nth: n(3, 3), times: 3 }, action: { kind: "slowDown" } },
+          { match: { op: "UploadPart", nth: n(1, 3), times: 3 }, action: { kind: "slowDown" } },
           {
             match: { op: "PutObject", nth: n(1, 4), times: 2 },
             action: { kind: "status", status: 500, code: "InternalError" },
@@ -215,11 +221,6 @@ test(
             action: { kind: "status", status: 500, code: "InternalError" },
           },
           { match: { op: "HeadObject", nth: 1, times: 2 }, action: { kind: "slowDown" } },
-          { match: { op: "UploadPart", nth: n(7, 3) }, action: { kind: "stall" } },
-          {
-            match: { op: "UploadPart", nth: n(10, 3) },
-            action: { kind: "trickle", intervalMs: 250 },
-          },
         ];
         proxy.setRules(rules);
         const b = await bucket();
