@@ -77,7 +77,7 @@ export function textRenderer(opts: TextRendererOptions): Renderer {
       switch (e.event) {
         case "plan":
           say(
-            `${e.files} files, ${formatBytes(e.bytes)}: ${e.to_upload} to upload, ${e.to_check} to check, ${e.to_skip} unchanged`,
+            `${e.files} files, ${formatBytes(e.bytes)}: ${e.to_upload} to ${e.path === "copy" ? "copy server-side" : "upload"}, ${e.to_check} to check, ${e.to_skip} unchanged; through this machine: ${formatBytes(e.bytes_through_machine)}`,
           );
           start();
           break;
