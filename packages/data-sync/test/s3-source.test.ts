@@ -248,6 +248,37 @@ describe("s3:// source", () => {
     await expectBucketMatches(bucket, "ds/", src);
   });
 
+  test("a source object replaced between the listing and its copy is not copied (copy-source-if-match)", async () => {
+    const key = "chb02/chb02_01.edf";
+    await putTree(client, srcBucket, "moving/", src);
+    const bucket = await newBucket();
+    const cfg = config(`s3://${srcBucket}/moving/`, proxy.endpoint);
+    // Hold that one copy request long enough to replace its source object behind it.
+    proxy.setRules([
+      { match: { op: "PutObject", keyPrefix: `ds/${key}` }, action: { kind: "delay", ms: 3000 } },
+    ]);
+    proxy.resetStats();
+    const run = runCli("sync", args(cfg, bucket, tempDir("st")), { endpoint: proxy.endpoint });
+    while (proxy.stats.fired.length === 0) await new Promise((r) => setTimeout(r, 20));
+    const replaced = Buffer.from(readFileSync(join(src, key)));
+    replaced[0] = (replaced[0] ?? 0) ^ 1;
+    await client.send(
+      new PutObjectCommand({ Bucket: srcBucket, Key: `moving/${key}`, Body: replaced }),
+    );
+    const r = await run;
+    proxy.setRules([]);
+    expect(r.code).toBe(1);
+    expect(r.summary?.failures).toEqual([
+      {
+        key,
+        error: `s3://${srcBucket}/moving/${key} changed in the source since it was listed (another ETag); nothing of it was committed: run the sync again`,
+      },
+    ]);
+    await expect(
+      client.send(new HeadObjectCommand({ Bucket: bucket, Key: `ds/${key}` })),
+    ).rejects.toMatchObject({ name: "NotFound" });
+  });
+
   test("--dry-run: the plan says copy, 0 bytes through this machine, or the read-back above the threshold", async () => {
     const cfg = config(`s3://${srcBucket}/${SRC_PREFIX}`, s3.endpoint);
     const bucket = await newBucket();

@@ -58,6 +58,11 @@ export async function copyOrStream(
     try {
       return await copyFile(ctx, route, item);
     } catch (err) {
+      if (err instanceof StoreError && err.kind === "precondition-failed") {
+        throw new Error(
+          `s3://${route.from.bucket}/${route.from.prefix}${item.entry.sourcePath ?? item.entry.relPath} changed in the source since it was listed (another ETag); nothing of it was committed: run the sync again`,
+        );
+      }
       if (!(err instanceof StoreError && err.kind === "access-denied")) throw err;
       if (!route.refused) {
         route.refused = true;
