@@ -131,6 +131,25 @@ test("pnpm sync chbmit --dry-run with the shipped config: the PhysioNet bucket, 
   }
 });
 
+test("bad s3 source input: one line, exit 2", async () => {
+  const st = tempDir("st");
+  const cfg = config("s3://some-bucket/x/", "http://127.0.0.1:9");
+  const big = await runCli("sync", args(cfg, "dest-bucket", st, ["--copy-threshold", "6GiB"]));
+  expect(big.code).toBe(2);
+  expect(big.events.find((e) => e.event === "error")?.message).toBe(
+    "--copy-threshold: 6GiB is outside 1B..5GiB (S3's CopyObject limit)",
+  );
+  const url = await runCli("sync", [
+    ...args(cfg, "dest-bucket", st),
+    "--source",
+    "s3://Bad_Bucket/x/",
+  ]);
+  expect(url.code).toBe(2);
+  expect(url.events.find((e) => e.event === "error")?.message).toMatch(
+    /^source s3:\/\/Bad_Bucket\/x\/: expected s3:\/\/<bucket>\/<prefix>\/ with a valid bucket name/,
+  );
+});
+
 describe("s3:// source", () => {
   let src: string;
   let proxy: FaultProxy;
