@@ -150,7 +150,11 @@ export async function runSync(o: SyncOptions): Promise<SyncSummary> {
       requests: t.requests,
       path,
     });
-    if (plan.items.some((i) => i.kind === "multipart")) await warnAboutLifecycle(o);
+    // a first run checks each file before it uploads: a multipart check may start an upload
+    const mayStartUploads = plan.items.some(
+      (i) => i.kind === "multipart" || (i.kind === "check" && i.via === "multipart"),
+    );
+    if (mayStartUploads) await warnAboutLifecycle(o);
 
     let bytesSent = 0;
     let bytesCopied = 0;
