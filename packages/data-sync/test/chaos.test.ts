@@ -234,6 +234,9 @@ test(
           },
         );
         for (const f of proxy.stats.fired) fired.add(f.kind);
+        console.info(
+          `network round ${round}: faults ${JSON.stringify(proxy.stats.faults)}, first run exit ${faulty.code}`,
+        );
         // A trickled request never ends by itself: the run stops at --stall-timeout (exit 3).
         expect([0, 3], faulty.stdout).toContain(faulty.code);
         if (faulty.code === 3) expect(faulty.stdout).toMatch(/--stall-timeout/);
@@ -356,6 +359,7 @@ test(
     expect(readdirSync(jdir).filter((f) => f.includes(".lock"))).toEqual([]);
     rmSync(journal, { recursive: true });
 
+    const raceCodes: string[] = [];
     for (let i = 0; i < RACES; i++) {
       edit(src, rand, 100 + i);
       const [x, y] = await Promise.all([cli("sync", args), cli("sync", args)]);
@@ -364,7 +368,9 @@ test(
         if (z.code === 3) expect(z.stdout).toMatch(/another sync \(pid \d+\) is using/);
       }
       expect([x.code, y.code]).toContain(0);
+      raceCodes.push(`${x.code}/${y.code}`);
     }
+    console.info(`racing starts (exit codes): ${raceCodes.join(" ")}`);
     expect((await cli("sync", args)).code).toBe(0);
     await expectComplete(b, src, st);
   },
