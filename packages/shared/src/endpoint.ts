@@ -23,11 +23,14 @@ export function resolveEndpoint(
   const region = configuredRegion || env.AWS_REGION || env.AWS_DEFAULT_REGION || "us-east-1";
   if (!raw) return { ok: true, endpoint: { url: undefined, region, forcePathStyle: false } };
   if (!URL.canParse(raw)) {
-    return { ok: false, problem: `"${raw}" is not a URL (example: http://127.0.0.1:7070)` };
+    return {
+      ok: false,
+      problem: `${shownEndpoint(raw)} is not a URL (example: http://127.0.0.1:7070)`,
+    };
   }
   const parsed = new URL(raw);
   if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
-    return { ok: false, problem: `"${raw}" must start with http:// or https://` };
+    return { ok: false, problem: `${shownEndpoint(raw)} must start with http:// or https://` };
   }
   if (parsed.username || parsed.password) {
     return {
@@ -37,6 +40,17 @@ export function resolveEndpoint(
   }
   const isAws = /(^|\.)amazonaws\.com$/.test(parsed.hostname);
   return { ok: true, endpoint: { url: parsed.origin, region, forcePathStyle: !isAws } };
+}
+
+/**
+ * An endpoint as it may be printed: what stands before its last "@" (user:password, whether
+ * the string parses or not) is masked, and it stays on one line.
+ */
+export function shownEndpoint(raw: string): string {
+  const at = raw.lastIndexOf("@");
+  if (at < 0) return JSON.stringify(raw);
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(raw)?.[0] ?? "";
+  return JSON.stringify(`${scheme}***${raw.slice(at)}`);
 }
 
 export function describeEndpoint(e: EndpointChoice): string {

@@ -1,5 +1,6 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { basename } from "node:path";
+import { formatBytes } from "../units.ts";
 import { type ConfigIssue, dotPath, type RuleIssue, RuleSink } from "./issues.ts";
 import { type ConfigByKind, type ConfigKind, KINDS, kindFromFileName } from "./kinds.ts";
 import { normalise } from "./normalise.ts";
@@ -7,6 +8,9 @@ import { type DeepPartial, salvage } from "./salvage.ts";
 import { forEachPlainScalar, lineOf, parseYaml } from "./yaml-read.ts";
 import { yaml11Difference } from "./yaml11-trap.ts";
 import { fromZodIssues } from "./zod-issues.ts";
+
+/** Larger config files are refused unread (the largest real one is under 10 KiB). */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
 
 export type LoadResult<K extends ConfigKind> = {
   kind: K;
@@ -46,6 +50,13 @@ export function loadConfigFileWithPartial<K extends ConfigKind = ConfigKind>(
 
   let text: string;
   try {
+    // Configs are a few KiB; a huge file is the wrong file, refused before it fills memory.
+    const size = statSync(file).size;
+    if (size > MAX_CONFIG_BYTES) {
+      return fail(
+        `is ${formatBytes(size)}; a config file is at most ${MAX_CONFIG_BYTES / 1024 ** 2} MiB (is this the right file?)`,
+      );
+    }
     text = readFileSync(file, "utf8");
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;

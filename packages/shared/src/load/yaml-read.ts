@@ -43,7 +43,17 @@ export function parseYaml(text: string): ParsedYaml {
     message: firstLine(w.message),
     line: lines.linePos(w.pos[0]).line,
   }));
-  return { ok: true, data: doc.toJS({ maxAliasCount: 100 }), doc, lines, warnings };
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    // An alias bomb (aliases of aliases, billions of nodes): refused before it is expanded.
+    if (e instanceof ReferenceError && /alias/i.test(e.message)) {
+      return { ok: false, message: "too many YAML aliases (more than 100 expansions): refused" };
+    }
+    throw e;
+  }
+  return { ok: true, data, doc, lines, warnings };
 }
 
 function firstLine(s: string): string {

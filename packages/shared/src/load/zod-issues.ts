@@ -18,12 +18,17 @@ function describe(v: unknown): string {
   if (v === null) return "null";
   if (Array.isArray(v)) return "a list";
   if (typeof v === "object") return "a mapping";
-  if (typeof v === "string") return `the string ${JSON.stringify(v)}`;
+  if (typeof v === "string") return `the string ${JSON.stringify(masked(v))}`;
   return `${typeof v} ${String(v)}`;
 }
 
+/** A URL's user:password never reaches an error line (endpoint_url: "https://u:pw@host"). */
+function masked(s: string): string {
+  return s.replace(/^([a-z][a-z0-9+.-]*:\/\/).*@/is, "$1***@");
+}
+
 function short(v: unknown): string {
-  const s = JSON.stringify(v);
+  const s = JSON.stringify(typeof v === "string" ? masked(v) : v);
   return s === undefined ? String(v) : s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
 
@@ -117,5 +122,26 @@ export function fromZodIssues(
     }
   };
   for (const i of issues) visit(i, []);
-  return out;
+  return withoutMissingOfTypos(out, data);
+}
+
+/**
+ * A misspelt key also leaves the key it meant missing. One error, at the typo, says both
+ * ("bukcet: unknown key (did you mean bucket?)"); a "bucket: required key is missing" before it
+ * would send the reader looking for the wrong problem.
+ */
+function withoutMissingOfTypos(out: RuleIssue[], data: unknown): RuleIssue[] {
+  const parent = (p: string) => p.slice(0, Math.max(0, p.lastIndexOf(".")));
+  const meant = new Set(
+    out
+      .filter((u) => u.message === "unknown key" && u.hint?.startsWith("did you mean "))
+      .map((u) => `${parent(u.path)}.${u.hint?.slice("did you mean ".length, -1)}`),
+  );
+  return out.filter(
+    (i) =>
+      !(
+        meant.has(parent(i.path) === "" ? `.${i.path}` : i.path) &&
+        valueAt(data, i.path.split(".")) === undefined
+      ),
+  );
 }

@@ -59,7 +59,13 @@ const sourceSchema = z
 
 const endpointSchema = z
   .string()
-  .regex(/^https?:\/\/[^\s/]+(\/.*)?$/, "expected an http:// or https:// URL");
+  .regex(/^https?:\/\/[^\s/]+(\/.*)?$/, {
+    message: "expected an http:// or https:// URL",
+    abort: true,
+  })
+  .refine((u) => !/^https?:\/\/[^/]*@/.test(u), {
+    message: "user:password in the URL is not accepted; credentials come from the AWS chain",
+  });
 
 const globList = z.array(z.string().min(1));
 
