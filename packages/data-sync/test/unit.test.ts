@@ -33,6 +33,21 @@ describe("globs", () => {
     expect(globToRegExp("chb0?/*").test("chb01/x")).toBe(true);
     expect(globToRegExp("a.b").test("aXb")).toBe(false);
   });
+  test("braces and classes match like a shell (they matched nothing before)", () => {
+    const f = makeFilter(["edf/{train,dev}/**"], []);
+    expect(f("edf/train/a/x.edf")).toBe(true);
+    expect(f("edf/dev/x.edf")).toBe(true);
+    expect(f("edf/eval/x.edf")).toBe(false);
+    const ext = makeFilter(["**/*.{edf,csv}"], []);
+    expect(ext("edf/train/x.edf")).toBe(true);
+    expect(ext("x.csv")).toBe(true);
+    expect(ext("x.txt")).toBe(false);
+    const cls = makeFilter([], ["edf/[td]*/**"]);
+    expect(cls("edf/train/x.edf")).toBe(false);
+    expect(cls("edf/dev/x.edf")).toBe(false);
+    expect(cls("edf/eval/x.edf")).toBe(true);
+    expect(makeFilter(["edf/**"], [])("edf/.hidden")).toBe(true);
+  });
   test("include then exclude", () => {
     const f = makeFilter(["edf/**"], ["**/.DS_Store"]);
     expect(f("edf/train/x.edf")).toBe(true);

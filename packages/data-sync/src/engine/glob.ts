@@ -1,34 +1,12 @@
-// Minimal glob matching for include/exclude rules: `**` crosses folders, `*` and `?` do not.
-// (node's path.matchesGlob is experimental on Node 20, so we keep our own.)
+// Include/exclude rules are picomatch globs: `**` crosses folders, `*` and `?` do not, and
+// braces (`edf/{train,dev}/**`, `**/*.{edf,csv}`) and classes (`edf/[td]*/**`) work as in a
+// shell. Dot files match like any other name (`edf/**` keeps `edf/.x`), as before.
+import picomatch from "picomatch";
 
-function escapeRegex(ch: string): string {
-  return /[.+^${}()|[\]\\]/.test(ch) ? `\\${ch}` : ch;
-}
+const OPTIONS: picomatch.PicomatchOptions = { dot: true, strictSlashes: true };
 
 export function globToRegExp(glob: string): RegExp {
-  let re = "";
-  for (let i = 0; i < glob.length; i++) {
-    const ch = glob[i] as string;
-    if (ch === "*") {
-      if (glob[i + 1] === "*") {
-        // "**/" matches zero or more folders; a trailing "**" matches everything below.
-        if (glob[i + 2] === "/") {
-          re += "(?:.*/)?";
-          i += 2;
-        } else {
-          re += ".*";
-          i += 1;
-        }
-      } else {
-        re += "[^/]*";
-      }
-    } else if (ch === "?") {
-      re += "[^/]";
-    } else {
-      re += escapeRegex(ch);
-    }
-  }
-  return new RegExp(`^${re}$`);
+  return picomatch.makeRe(glob, OPTIONS);
 }
 
 export type KeyFilter = (relPath: string) => boolean;
