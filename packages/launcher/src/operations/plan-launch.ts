@@ -4,6 +4,7 @@ import { issuesForPreset, type ProjectConfigSet } from "../config/project-config
 import type { LauncherContext } from "../context.ts";
 import { envNames } from "../plan/child-env.ts";
 import { type CostEstimate, estimateCost } from "../plan/cost.ts";
+import { checkFlagValues } from "../plan/flag-checks.ts";
 import { buildLaunchSpec, type LaunchSpec } from "../plan/launch-spec.ts";
 import { modalRunArgv } from "../plan/modal-argv.ts";
 import { type LaunchFlags, type LaunchRequest, resolveRequest } from "../plan/request.ts";
@@ -36,7 +37,7 @@ export async function planLaunch(
   configs: ProjectConfigSet,
   preset: string | undefined,
   flags: LaunchFlags,
-  opts: { yes: boolean; signal?: AbortSignal },
+  opts: { yes: boolean; signal?: AbortSignal; onProbing?: () => void },
 ): Promise<LaunchPlan> {
   const request = resolveRequest(
     configs.launch,
@@ -45,6 +46,8 @@ export async function planLaunch(
     ctx.now(),
     randomBytes(2).toString("hex"),
   );
+  checkFlagValues(flags, request, configs.gpus, ctx.root); // before any probe: a typo is instant
+  opts.onProbing?.();
   const facts = await gatherFacts(request, configs.datasets, {
     root: ctx.root,
     env: ctx.env,

@@ -27,11 +27,12 @@ export async function launchCommand(
   // A dry run without a preset plans the cheap one; a real launch always names its preset.
   const presetName = preset ?? (o.dryRun ? "smoke" : undefined);
   if (preset === undefined && o.dryRun) rt.err("no preset given: planning smoke");
-  // Modal's CLI retries for about a minute when its servers are unreachable: say what we wait on.
-  rt.err("preflight: modal CLI, credentials and secrets, bucket manifests, git...");
   const plan = await planLaunch(rt.ctx, configs, presetName, o.flags, {
     yes: o.yes,
     signal: rt.signal,
+    // Modal's CLI retries for about a minute when its servers are unreachable: say what we wait on.
+    onProbing: () =>
+      rt.err("preflight: modal CLI, credentials and secrets, bucket manifests, git..."),
   });
   if (rt.signal.aborted)
     throw new InterruptedError("interrupted during preflight: nothing launched");
