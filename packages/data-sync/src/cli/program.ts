@@ -1,5 +1,6 @@
 // The command line: names and flags only; every command is a thin adapter.
 import { Command, Option } from "commander";
+import pkg from "../../package.json" with { type: "json" };
 import type { ExitCode } from "../engine/errors.ts";
 import { gcCommand, statusCommand, verifyCommand } from "./commands/maintenance.ts";
 import { reportCommand } from "./commands/report.ts";
@@ -77,6 +78,7 @@ export function buildProgram(
   syncOnly: boolean,
 ): Command {
   const program = new Command(name)
+    .version(`bgb-${name} ${pkg.version}`, "-V, --version", "print the version and exit")
     .description("Resumable, verified, concurrent upload of EEG dataset trees to S3")
     .addHelpText("after", EXIT_HELP);
 
