@@ -1,4 +1,5 @@
 // The pure parts: part sizing, globs, key rules, journal replay, planning, gc decisions.
+import { getEventListeners } from "node:events";
 import { describe, expect, test } from "vitest";
 import { decideGc } from "../src/engine/gc.ts";
 import { globToRegExp, makeFilter } from "../src/engine/glob.ts";
@@ -222,5 +223,27 @@ describe("memory budget", () => {
     await p;
     expect(second).toBe(true);
     expect(m.inUse).toBe(20);
+  });
+});
+
+describe("bandwidth limit", () => {
+  test("a throttled request leaves no abort listener behind (one leaked per request before)", async () => {
+    const { BandwidthLimit } = await import("../src/engine/limits.ts");
+    const bw = new BandwidthLimit(1_000_000);
+    const ac = new AbortController();
+    await bw.take(1_000_000, ac.signal); // drains the bucket: every take below waits
+    for (let i = 0; i < 200; i++) await bw.take(1_000, ac.signal);
+    expect(getEventListeners(ac.signal, "abort")).toHaveLength(0);
+  });
+
+  test("an abort ends a bandwidth wait at once with InterruptedError", async () => {
+    const { BandwidthLimit } = await import("../src/engine/limits.ts");
+    const { InterruptedError } = await import("../src/engine/errors.ts");
+    const bw = new BandwidthLimit(1024);
+    const ac = new AbortController();
+    await bw.take(1024, ac.signal);
+    const wait = bw.take(1024 * 3600, ac.signal); // an hour at this rate
+    ac.abort();
+    await expect(wait).rejects.toBeInstanceOf(InterruptedError);
   });
 });

@@ -1,6 +1,6 @@
-import { setMaxListeners } from "node:events";
 // Wiring shared by the commands: target -> store, source, renderer, cancellation.
 import { UsageError } from "../engine/errors.ts";
+import { capAbortListeners } from "../engine/limits.ts";
 import { MiB } from "../engine/part-size.ts";
 import { httpSource } from "../source/http-source.ts";
 import { localSource } from "../source/local-source.ts";
@@ -13,6 +13,9 @@ import type { Renderer } from "./render/renderer.ts";
 import { textRenderer } from "./render/text-renderer.ts";
 import type { Target } from "./target.ts";
 import { parseIntFlag, parseSize } from "./units.ts";
+
+/** --concurrency above this would open more sockets than any S3 endpoint rewards. */
+const MAX_CONCURRENCY = 256;
 
 export interface TransferFlags {
   concurrency?: string;
@@ -42,7 +45,9 @@ export interface TransferSettings {
 }
 
 export function transferSettings(f: TransferFlags): TransferSettings {
-  const concurrency = f.concurrency ? parseIntFlag("--concurrency", f.concurrency, 1, 256) : 16;
+  const concurrency = f.concurrency
+    ? parseIntFlag("--concurrency", f.concurrency, 1, MAX_CONCURRENCY)
+    : 16;
   const partSize = f.partSize ? parseSize("--part-size", f.partSize) : 16 * MiB;
   const maxMemory = f.maxMemory ? parseSize("--max-memory", f.maxMemory) : 256 * MiB;
   const bytesPerSecond = f.bwlimit ? parseSize("--bwlimit", f.bwlimit) : Number.POSITIVE_INFINITY;
@@ -129,7 +134,7 @@ export function makeRenderer(f: { json?: boolean; progressInterval?: string }): 
 /** Ctrl-C / SIGTERM abort the run cleanly; a second Ctrl-C leaves at once. */
 export function cancellation(): AbortSignal {
   const ac = new AbortController();
-  setMaxListeners(0, ac.signal); // one listener per request in flight
+  capAbortListeners(ac.signal, MAX_CONCURRENCY); // verify and gc hand it to every request
   let count = 0;
   const on = () => {
     count++;

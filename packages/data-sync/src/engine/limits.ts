@@ -1,5 +1,16 @@
 // Back-pressure: a byte budget (memory), a request budget (sockets) and a bandwidth cap.
+import { setMaxListeners } from "node:events";
+import { setTimeout as sleep } from "node:timers/promises";
 import { InterruptedError } from "./errors.ts";
+
+/**
+ * Requests in flight share one abort signal, and each may hold a few listeners on it at once
+ * (a budget wait, the bandwidth wait, the SDK's own). Node warns past 10; a finite cap sized to
+ * the concurrency keeps that warning for a real leak instead of silencing it for good.
+ */
+export function capAbortListeners(signal: AbortSignal, concurrency: number): void {
+  setMaxListeners(4 * concurrency + 16, signal);
+}
 
 /** Counting semaphore over an amount (bytes or requests), FIFO so big asks don't starve. */
 export class Budget {
@@ -85,16 +96,10 @@ export class BandwidthLimit {
     this.available -= n;
     if (this.available >= 0) return;
     const waitMs = (-this.available / this.bytesPerSecond) * 1000;
-    await new Promise<void>((resolve, reject) => {
-      const t = setTimeout(resolve, waitMs);
-      signal?.addEventListener(
-        "abort",
-        () => {
-          clearTimeout(t);
-          reject(new InterruptedError());
-        },
-        { once: true },
-      );
+    // timers/promises removes its abort listener when the timer fires (a hand-made one leaked
+    // one listener per throttled request).
+    await sleep(waitMs, undefined, signal ? { signal } : {}).catch((e: unknown) => {
+      throw signal?.aborted ? new InterruptedError() : e;
     });
   }
 }

@@ -1,6 +1,5 @@
 // One sync run: walk -> plan -> execute -> manifest. The CLI builds the options and renders events.
 
-import { setMaxListeners } from "node:events";
 import { buildManifest, type DatasetLayout, MANIFEST_NAME } from "@bgb/shared/manifest";
 import pLimit from "p-limit";
 import { isS3Source } from "../source/s3-source.ts";
@@ -15,7 +14,7 @@ import { cleanupLeftovers } from "./gc.ts";
 import { sha256b64 } from "./hashing.ts";
 import { type OpenJournal, openJournal, readJournal } from "./journal/journal.ts";
 import { PREVIOUS_MANIFEST_NAME, splitKeyCollisions } from "./keys.ts";
-import { BandwidthLimit, Budget, MemoryBudget } from "./limits.ts";
+import { BandwidthLimit, Budget, capAbortListeners, MemoryBudget } from "./limits.ts";
 import { manifestGuard } from "./manifest-guard.ts";
 import { makePlan, type Plan } from "./plan.ts";
 import { watchForStall } from "./stall-watch.ts";
@@ -160,8 +159,7 @@ export async function runSync(o: SyncOptions): Promise<SyncSummary> {
     let bytesCopied = 0;
     let bytesReadBack = 0;
     const run = new AbortController();
-    // Every in-flight request listens to this signal; there are legitimately many.
-    setMaxListeners(0, run.signal);
+    capAbortListeners(run.signal, o.concurrency);
     const onAbort = () => run.abort();
     o.signal.addEventListener("abort", onAbort, { once: true });
     let fatal: unknown;
