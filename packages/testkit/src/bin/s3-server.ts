@@ -11,7 +11,7 @@ import { findRepoRoot, loadConfigFile } from "@bgb/shared";
 import { clientFor } from "../s3-server/client.ts";
 import { startS3Server } from "../s3-server/server.ts";
 
-const USAGE = `usage: pnpm s3 [--root DIR] [--bucket NAME]... [--env-file FILE]
+const USAGE = `usage: pnpm s3 [--root DIR] [--bucket NAME]... [--write-env FILE]
 
 Starts versitygw (posix backend) on a free loopback port until Ctrl-C (or SIGTERM), creates
 every bucket named in configs/datasets.yaml and each --bucket, and writes the server's
@@ -20,7 +20,7 @@ project, readable by you only; removed when the server stops).
 
   --root DIR        keep the buckets' files here (default: a temporary folder, removed on stop)
   --bucket NAME     also create this bucket (repeatable)
-  --env-file FILE   where the exports go
+  --write-env FILE   where the exports go
   --help            show this help
 
 Example:
@@ -32,13 +32,13 @@ function usageError(message: string): never {
   process.exit(2);
 }
 
-let values: { root?: string; bucket?: string[]; "env-file"?: string; help?: boolean };
+let values: { root?: string; bucket?: string[]; "write-env"?: string; help?: boolean };
 try {
   ({ values } = parseArgs({
     options: {
       root: { type: "string" },
       bucket: { type: "string", multiple: true },
-      "env-file": { type: "string" },
+      "write-env": { type: "string" },
       help: { type: "boolean" },
     },
     strict: true,
@@ -73,8 +73,8 @@ function configuredBuckets(): string[] {
 }
 
 const buckets = [...new Set([...configuredBuckets(), ...(values.bucket ?? [])])];
-const envFile = values["env-file"]
-  ? resolve(process.env.INIT_CWD ?? process.cwd(), values["env-file"])
+const envFile = values["write-env"]
+  ? resolve(process.env.INIT_CWD ?? process.cwd(), values["write-env"])
   : project
     ? join(project, ".bgb", "s3-env.sh")
     : join(mkdtempSync(join(tmpdir(), "bgb-s3-env-")), "env.sh");
