@@ -6,6 +6,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { generateChbmit } from "@bgb/testkit";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { InterruptedError } from "../src/engine/errors.ts";
 import { httpSource } from "../src/source/http-source.ts";
 import {
   cleanup,
@@ -244,5 +245,44 @@ describe("https source (CHB-MIT-shaped tree over a local web server)", () => {
     await expect(httpSource("http://example.org/x/", "SHA256SUMS.txt")).rejects.toThrow(
       /must use https:\/\//,
     );
+  });
+
+  test("Ctrl-C during the backoff after a 503 ends the read at once (it waited up to 5 s per retry)", async () => {
+    let gets = 0;
+    let firstGet: () => void = () => {};
+    const sawGet = new Promise<void>((r) => {
+      firstGet = r;
+    });
+    // SHA256SUMS.txt and HEADs answer; every GET of the file is a 503, so the reader backs off
+    const busy = createServer((req, res) => {
+      if (req.url === "/SHA256SUMS.txt") {
+        res.writeHead(200).end(`${"0".repeat(64)}  a.edf\n`);
+      } else if (req.method === "HEAD") {
+        res.writeHead(200, { "content-length": 10, etag: '"a"' }).end();
+      } else {
+        gets++;
+        firstGet();
+        res.writeHead(503).end("busy");
+      }
+    });
+    await new Promise<void>((r) => busy.listen(0, "127.0.0.1", r));
+    try {
+      const ac = new AbortController();
+      const { port } = busy.address() as AddressInfo;
+      const source = await httpSource(`http://127.0.0.1:${port}/`, "SHA256SUMS.txt", {
+        signal: ac.signal,
+        attempts: 50,
+      });
+      const entry = (await source.list(() => true)).entries.find((e) => e.relPath === "a.edf");
+      if (!entry) throw new Error("a.edf not listed");
+      const reading = (await source.open(entry)).read(0, 10);
+      await sawGet;
+      ac.abort();
+      await expect(reading).rejects.toBeInstanceOf(InterruptedError);
+      expect(gets).toBeLessThanOrEqual(2);
+    } finally {
+      busy.closeAllConnections();
+      await new Promise((r) => busy.close(r));
+    }
   });
 });

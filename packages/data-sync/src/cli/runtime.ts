@@ -102,6 +102,7 @@ export async function makeSource(
     concurrency: 16,
     requestTimeoutMs: 60_000,
   },
+  signal?: AbortSignal,
 ): Promise<Source> {
   if (t.source.startsWith("s3://")) {
     const store = createS3Store({
@@ -115,7 +116,7 @@ export async function makeSource(
     return s3Source(t.source, store, t.checksums, t.sourceAnonymous);
   }
   if (/^https?:\/\//.test(t.source)) {
-    return httpSource(t.source, t.checksums);
+    return httpSource(t.source, t.checksums, signal ? { signal } : {});
   }
   return localSource(t.source);
 }

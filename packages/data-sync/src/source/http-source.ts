@@ -1,8 +1,9 @@
 // A dataset published over https (e.g. CHB-MIT on PhysioNet). Web servers have no listing we
 // can trust, so the dataset's checksum list (SHA256SUMS.txt) is the listing; a HEAD per file gives
 // size and change token, parts are read with Range GETs.
+import { setTimeout as sleep } from "node:timers/promises";
 import pLimit from "p-limit";
-import { FatalError, UsageError } from "../engine/errors.ts";
+import { FatalError, InterruptedError, UsageError } from "../engine/errors.ts";
 import type { FileIdentity } from "../engine/journal/records.ts";
 import { checkRelPath } from "../engine/keys.ts";
 import type { OpenedFile, Source, SourceEntry, SourceListing, SourceProblem } from "./source.ts";
@@ -14,6 +15,8 @@ export interface HttpSourceOptions {
   attempts?: number;
   /** base timeout per request; reads get more time per byte */
   timeoutMs?: number;
+  /** Ctrl-C: ends a request or a backoff wait at once */
+  signal?: AbortSignal;
 }
 
 /** A failure worth another try: connection reset, timeout, 5xx, 429. */
@@ -58,8 +61,6 @@ function netCode(err: unknown): string {
   return e.cause?.code ?? e.code ?? e.cause?.message ?? String(err);
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 export async function httpSource(
   url: string,
   checksums: string | null | undefined,
@@ -93,7 +94,10 @@ export async function httpSource(
           ...init,
           headers,
           redirect: "follow",
-          signal: AbortSignal.timeout(Math.ceil(timeoutMs + extraMs)),
+          signal: AbortSignal.any([
+            AbortSignal.timeout(Math.ceil(timeoutMs + extraMs)),
+            ...(opts.signal ? [opts.signal] : []),
+          ]),
         });
         if (res.status >= 500 || res.status === 429) {
           await res.body?.cancel();
@@ -101,6 +105,7 @@ export async function httpSource(
         }
         return await check(res);
       } catch (err) {
+        if (opts.signal?.aborted) throw new InterruptedError();
         const transient =
           err instanceof Transient ||
           (!(err instanceof FatalError) && !(err instanceof UsageError) && isNetworkError(err));
@@ -109,7 +114,11 @@ export async function httpSource(
           throw err;
         }
         // Full jitter so many parts retrying at once don't hit the server together.
-        await sleep(Math.random() * Math.min(5000, 200 * 2 ** attempt));
+        await sleep(Math.random() * Math.min(5000, 200 * 2 ** attempt), undefined, {
+          ...(opts.signal ? { signal: opts.signal } : {}),
+        }).catch(() => {
+          throw new InterruptedError(); // only an abort rejects
+        });
       }
     }
   }

@@ -83,7 +83,7 @@ export async function syncCommand(dataset: string, flags: SyncFlags): Promise<Ex
   const renderer = makeRenderer(flags);
   const signal = cancellation();
   const started = Date.now();
-  const source = await makeSource(target, settings);
+  const source = await makeSource(target, settings, signal);
   const store = makeStore(target, settings);
   const summary = await runSync({
     dataset,
