@@ -4,7 +4,7 @@
 // port): streamed. Unsigned reads: versitygw answers anonymous requests only for a bucket whose
 // policy grants Principal "*" (it has no ACL-based public-read): that policy is what these tests use,
 // which is how an AWS Open Data bucket such as physionet-open is shared too.
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
@@ -59,7 +59,7 @@ async function putTree(
 }
 
 /** A datasets.yaml whose chbmit reads `source` at `endpoint` (the destination comes from flags). */
-function config(source: string, endpoint: string, anonymous = false): string {
+function config(source: string, endpoint: string, anonymous = false, layout = "chbmit"): string {
   const f = join(tempDir("cfg"), "datasets.yaml");
   writeFileSync(
     f,
@@ -71,7 +71,7 @@ datasets:
     source: ${source}
     source_endpoint_url: ${endpoint}
     source_anonymous: ${anonymous}
-    layout: chbmit
+    layout: ${layout}
     bucket: placeholder
     prefix: chbmit/
     checksums: SHA256SUMS.txt
@@ -408,6 +408,28 @@ describe("s3:// source", () => {
       expect(files(r).every((e) => e.path === "stream")).toBe(true);
       expect(Number(r.summary?.peak_rss_bytes)).toBeLessThanOrEqual(256 * MiB);
       await expectBucketMatches(bucket, "ds/", src);
+    });
+
+    test("a 192 MiB object streams within the default --max-memory (256MiB), no local disk", async () => {
+      // Far larger than the part budget (256 MiB less the process and its headroom): if the
+      // source were buffered whole, or read ahead unbounded, the peak would show it.
+      const body = randomBytes(192 * MiB);
+      const sums = `${sha(body)}  large.bin\n`;
+      await otherClient.send(
+        new PutObjectCommand({ Bucket: otherBucket, Key: "large/large.bin", Body: body }),
+      );
+      await otherClient.send(
+        new PutObjectCommand({ Bucket: otherBucket, Key: "large/SHA256SUMS.txt", Body: sums }),
+      );
+      await allowAnonymousRead(otherClient, otherBucket);
+      const bucket = await newBucket();
+      const cfg = config(`s3://${otherBucket}/large/`, other.endpoint, true, "flat");
+      const r = await runCli("sync", args(cfg, bucket, tempDir("st")));
+      expect(r.stderr).toBe("");
+      expect(r.code).toBe(0);
+      expect(r.summary).toMatchObject({ path: "stream", bytes_sent: body.length + sums.length });
+      expect(Number(r.summary?.peak_rss_bytes)).toBeLessThanOrEqual(256 * MiB);
+      expect(sha(await readObject(bucket, "ds/large.bin"))).toBe(sha(body));
     });
 
     test("a streamed multipart upload killed mid-way resumes keeping the parts already sent", async () => {

@@ -116,6 +116,11 @@ export class MemoryBudget extends Budget {
     capacity: number,
     private readonly rssLimit: number,
     private readonly rss: () => number = () => process.memoryUsage.rss(),
+    /**
+     * Memory a read of n bytes occupies, in n: 1 for a file read into the buffer; 2 when the
+     * bytes come off a socket (a remote source), whose chunks stay until the next collection.
+     */
+    private readonly readCost = 1,
   ) {
     super(capacity);
   }
@@ -123,7 +128,11 @@ export class MemoryBudget extends Budget {
   override async acquire(n: number, signal?: AbortSignal): Promise<void> {
     await super.acquire(n, signal);
     const deadline = Date.now() + 5_000;
-    while (this.rss() + n > this.rssLimit && this.inUse > n && Date.now() < deadline) {
+    while (
+      this.rss() + n * this.readCost > this.rssLimit &&
+      this.inUse > n &&
+      Date.now() < deadline
+    ) {
       await new Promise<void>((resolve) => setTimeout(resolve, 20));
       if (signal?.aborted) {
         this.release(n);

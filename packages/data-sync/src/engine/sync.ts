@@ -176,7 +176,8 @@ export async function runSync(o: SyncOptions): Promise<SyncSummary> {
       prefix: o.prefix,
       storageClass: o.storageClass,
       partSize: o.partSize,
-      memory: new MemoryBudget(o.memoryBudget, o.memoryLimit),
+      // a streamed source's bytes arrive as socket chunks: garbage as large as the part
+      memory: new MemoryBudget(o.memoryBudget, o.memoryLimit, undefined, path === "upload" ? 1 : 2),
       buffers: new BufferPool(o.partSize, o.memoryBudget),
       requests: new Budget(o.concurrency),
       bandwidth: new BandwidthLimit(o.bytesPerSecond),
