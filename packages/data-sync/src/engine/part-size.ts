@@ -4,7 +4,6 @@ export const GiB = 1024 * MiB;
 export const MIN_PART = 5 * MiB;
 export const MAX_PART = 5 * GiB;
 export const MAX_PARTS = 10_000;
-export const MAX_OBJECT = MAX_PARTS * MAX_PART;
 
 /** The requested part size, raised (to a whole MiB) only as far as needed to stay under 10,000 parts. */
 export function partSizeFor(fileSize: number, requested: number): number {

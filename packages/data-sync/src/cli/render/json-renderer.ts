@@ -42,9 +42,5 @@ export function jsonRenderer(
       stop();
       write({ event: "summary", ...summary });
     },
-    fatal: (message, exitCode) => {
-      stop();
-      write({ event: "error", message, exit_code: exitCode });
-    },
   };
 }

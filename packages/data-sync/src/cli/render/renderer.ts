@@ -5,6 +5,4 @@ export interface Renderer {
   event(e: SyncEvent): void;
   /** The last word: a human summary, or the JSON summary line. */
   finish(summary: Record<string, unknown> & { exit_code: number }, human: string[]): void;
-  /** One line for an error that ends the run. */
-  fatal(message: string, exitCode: number): void;
 }

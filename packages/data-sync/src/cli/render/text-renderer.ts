@@ -107,9 +107,5 @@ export function textRenderer(opts: TextRendererOptions): Renderer {
       stop();
       for (const l of human) out.write(`${l}\n`);
     },
-    fatal(message) {
-      stop();
-      err.write(`error: ${message}\n`);
-    },
   };
 }
