@@ -6,6 +6,7 @@
 // which is how an AWS Open Data bucket such as physionet-open is shared too.
 import { createHash, randomBytes } from "node:crypto";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { type AddressInfo, connect, createServer, type Socket } from "node:net";
 import { join } from "node:path";
 import {
   GetObjectCommand,
@@ -432,6 +433,25 @@ describe("s3:// source", () => {
       expect(sha(await readObject(bucket, "ds/large.bin"))).toBe(sha(body));
     });
 
+    test("a connection lost in the middle of a streamed part is retried: exit 0, same bytes", async () => {
+      await allowAnonymousRead(otherClient, otherBucket);
+      const cutter = await cuttingProxy(Number(new URL(other.endpoint).port), 1 * MiB);
+      try {
+        const bucket = await newBucket();
+        const cfg = config(`s3://${otherBucket}/${SRC_PREFIX}`, cutter.endpoint, true);
+        const r = await runCli(
+          "sync",
+          args(cfg, bucket, tempDir("st"), ["--part-size", "5MiB", "--include", BIG]),
+        );
+        expect(cutter.cuts()).toBe(1);
+        expect(r.stderr).toBe("");
+        expect(r.code).toBe(0);
+        expect(sha(await readObject(bucket, `ds/${BIG}`))).toBe(sha(readFileSync(join(src, BIG))));
+      } finally {
+        await cutter.close();
+      }
+    });
+
     test("a streamed multipart upload killed mid-way resumes keeping the parts already sent", async () => {
       await allowAnonymousRead(otherClient, otherBucket);
       const bucket = await newBucket();
@@ -493,4 +513,45 @@ async function allowAnonymousRead(c: S3Client, bucket: string) {
       }),
     }),
   );
+}
+
+/** A TCP relay that drops the first connection once more than `after` bytes came back on it. */
+async function cuttingProxy(upstreamPort: number, after: number) {
+  let cuts = 0;
+  const sockets = new Set<Socket>();
+  const server = createServer((client) => {
+    const up = connect(upstreamPort, "127.0.0.1");
+    sockets.add(client).add(up);
+    let down = 0;
+    client.on("data", (d) => up.write(d));
+    up.on("data", (d) => {
+      down += d.length;
+      if (cuts === 0 && down > after) {
+        cuts++;
+        client.destroy();
+        up.destroy();
+        return;
+      }
+      client.write(d);
+    });
+    up.on("end", () => client.end());
+    for (const [a, b] of [
+      [client, up],
+      [up, client],
+    ] as const) {
+      a.on("error", () => b.destroy());
+      a.on("close", () => b.destroy());
+    }
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    cuts: () => cuts,
+    close: () =>
+      new Promise<void>((r) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => r());
+      }),
+  };
 }

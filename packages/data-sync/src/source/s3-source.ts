@@ -3,10 +3,17 @@
 // checksum list (SHA256SUMS.txt, read from the prefix) gives the publisher's SHA-256 per file.
 // Reads are Range GETs pinned to the listed ETag. When the destination is on the same endpoint,
 // the engine copies server-side instead of reading (engine/copy-file.ts); `remote` says where.
+
+import { setTimeout as sleep } from "node:timers/promises";
 import { FatalError, UsageError } from "../engine/errors.ts";
 import type { FileIdentity } from "../engine/journal/records.ts";
 import { checkRelPath } from "../engine/keys.ts";
-import { type ListedObject, type ObjectStore, StoreError } from "../storage/store.ts";
+import {
+  type ListedObject,
+  type ObjectStore,
+  StoreError,
+  type StoreErrorKind,
+} from "../storage/store.ts";
 import { parseChecksums } from "./http-source.ts";
 import type { OpenedFile, Source, SourceEntry, SourceListing, SourceProblem } from "./source.ts";
 
@@ -21,6 +28,10 @@ export interface RemoteSource {
 export interface S3Source extends Source {
   remote: RemoteSource;
 }
+
+/** Read failures worth another try: a reset or silence mid-body, a 5xx after retries. */
+const RETRIED = new Set<StoreErrorKind>(["other", "timeout", "unreachable"]);
+const READ_TRIES = 4;
 
 export const isS3Source = (s: Source): s is S3Source => "remote" in s;
 
@@ -146,12 +157,18 @@ export function s3Source(
     const etag = listedEtag(entry);
     return {
       async read(start, end, into) {
-        try {
-          return await store.getRange(key, start, end, etag, into);
-        } catch (err) {
-          if (err instanceof StoreError && err.kind === "precondition-failed")
-            throw new Error(`${idOf(key)} changed upstream since it was listed (new ETag)`);
-          throw err;
+        // The SDK retries a request that fails before its answer; a connection lost in the
+        // middle of a body is retried here (a few times, jittered), from the part's start.
+        for (let attempt = 1; ; attempt++) {
+          try {
+            return await store.getRange(key, start, end, etag, into);
+          } catch (err) {
+            if (err instanceof StoreError && err.kind === "precondition-failed")
+              throw new Error(`${idOf(key)} changed upstream since it was listed (new ETag)`);
+            if (!(err instanceof StoreError) || !RETRIED.has(err.kind) || attempt >= READ_TRIES)
+              throw err;
+            await sleep(Math.random() * Math.min(5000, 200 * 2 ** attempt));
+          }
         }
       },
       // Re-HEAD: an object replaced mid-transfer shows a new ETag or Last-Modified.
