@@ -162,7 +162,7 @@ afterAll(async () => {
 });
 
 test(
-  `kill loop: ${KILLS} SIGKILLs at random instants with edits in between, then a run to the end`,
+  `kill loop: ${KILLS} SIGKILLs at random points of progress, an edit before each run, then a run to the end`,
   async () => {
     const rand = seeded(14_001);
     const src = tempDir("chaos-kill");
@@ -173,14 +173,24 @@ test(
     let kills = 0;
     const edits: string[] = [];
     for (let i = 0; i < KILLS; i++) {
-      if (i > 0 && rand() < 0.5) edits.push(edit(src, rand, i));
+      // Every run gets work (an edit) and is killed at a random point of its progress: right
+      // after its plan, or right after its first or second file_start/file_done (mid-transfer,
+      // or between a file's commit and the next step). Not by the clock: no run outpaces its
+      // kill on a fast machine, none dies before starting on a slow one.
+      if (i > 0) edits.push(edit(src, rand, i));
+      const target = Math.floor(rand() * 3);
+      let seen = 0;
       const r = await cli("sync", [...args, "--bwlimit", "6MiB"], {
-        killAfterMs: 300 + Math.floor(rand() * 2700),
+        onLine: (l) => {
+          if (l.includes('"event":"plan"')) return target === 0;
+          if (/"event":"file_(start|done)"/.test(l)) return ++seen >= target;
+          return false;
+        },
       });
       if (r.signal === "SIGKILL") kills++;
-      else expect(r.code, r.stdout + r.stderr).toBe(0); // finished before its kill: later runs skip
+      else expect(r.code, r.stdout + r.stderr).toBe(0); // finished first: fine, later runs skip
     }
-    expect(kills).toBeGreaterThanOrEqual(Math.floor(KILLS * 0.6));
+    expect(kills).toBeGreaterThanOrEqual(Math.floor(KILLS * 0.8));
     const last = await cli("sync", args);
     expect(last.code, last.stdout).toBe(0);
     await expectComplete(b, src, st);
