@@ -130,7 +130,8 @@ describe("datasets.yaml and launch.yaml single-file rules", () => {
     ],
     [
       "S3 source with a bad bucket name",
-      () => editYaml(datasets(), [[["datasets", "chbmit", "source"], "s3://PhysioNet_Open/chbmit/"]]),
+      () =>
+        editYaml(datasets(), [[["datasets", "chbmit", "source"], "s3://PhysioNet_Open/chbmit/"]]),
       'configs/datasets.yaml: datasets.chbmit.source: an S3 source is s3://<bucket>/<prefix>/ with a valid bucket name (got "s3://PhysioNet_Open/chbmit/")',
     ],
     [
