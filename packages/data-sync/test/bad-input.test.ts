@@ -105,6 +105,15 @@ test("bad credentials -> exit 3, and the secret is never printed", async () => {
   expect(r.stderr + r.stdout).not.toContain(s3.secretAccessKey);
 });
 
+test("an unknown access key is access denied (as the launcher says), not a missing bucket", async () => {
+  // versitygw answers an unknown key with 404 XAdminUserNotFound; to a HEAD, a bare 404
+  const r = await runCli("sync", base([]), { env: { AWS_ACCESS_KEY_ID: "nobody-here" } });
+  expect(r.code).toBe(3);
+  expect(oneLine(r.stderr)).toMatch(
+    /access denied to bucket .* \(XAdminUserNotFound\): check the credentials/,
+  );
+});
+
 test("unreachable endpoint -> exit 3", async () => {
   const r = await runCli("sync", base(["--endpoint", "http://127.0.0.1:9"]));
   expect(r.code).toBe(3);

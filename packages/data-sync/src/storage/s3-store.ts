@@ -1,7 +1,6 @@
-// The only place that talks to the AWS SDK: client construction and error translation.
+// The ObjectStore over the AWS SDK. Client settings, what a failure means and the bucket probe
+// come from @bgb/shared/s3 (the launcher uses the same); this file words them for a sync.
 import { createHash } from "node:crypto";
-import { Agent as HttpAgent } from "node:http";
-import { Agent as HttpsAgent } from "node:https";
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
@@ -10,19 +9,17 @@ import {
   DeleteObjectCommand,
   GetBucketLifecycleConfigurationCommand,
   GetObjectCommand,
-  HeadBucketCommand,
   HeadObjectCommand,
   ListMultipartUploadsCommand,
-  ListPartsCommand,
   PutObjectCommand,
   paginateListObjectsV2,
-  S3Client,
+  paginateListParts,
   type StorageClass,
   UploadPartCommand,
   UploadPartCopyCommand,
 } from "@aws-sdk/client-s3";
 import { describeEndpoint } from "@bgb/shared";
-import { NodeHttpHandler } from "@smithy/node-http-handler";
+import { classifyS3Error, createS3Client, probeBucket, type S3Failure } from "@bgb/shared/s3";
 import type { EndpointChoice } from "./endpoint.ts";
 import {
   type CopySource,
@@ -33,7 +30,6 @@ import {
   type RemoteUpload,
   type RequestOptions,
   StoreError,
-  type StoreErrorKind,
 } from "./store.ts";
 
 export interface S3StoreOptions {
@@ -53,85 +49,57 @@ function copySourceHeader(from: CopySource): string {
   return `${from.bucket}/${from.key}`.split("/").map(encodeURIComponent).join("/");
 }
 
-interface SdkError {
-  name?: string;
-  code?: string;
-  Code?: string;
-  message?: string;
-  $metadata?: { httpStatusCode?: number };
+/** The shared classification, worded for a sync (what to check, which flag to fix). */
+function classify(err: unknown, what: string, bucket: string, endpointLabel: string): StoreError {
+  return storeError(classifyS3Error(err), what, bucket, endpointLabel);
 }
 
-function classify(err: unknown, what: string, bucket: string, endpointLabel: string): StoreError {
-  const e = (err ?? {}) as SdkError;
-  const name = e.name ?? e.Code ?? e.code ?? "Error";
-  const status = e.$metadata?.httpStatusCode;
-  const msg = e.message ?? String(err);
-  let kind: StoreErrorKind = "other";
-  let text = `${what}: ${name}${status ? ` (HTTP ${status})` : ""}: ${msg}`;
-  if (name === "AbortError" || name === "RequestAbortedError") kind = "aborted";
-  else if (name === "NoSuchUpload") kind = "no-such-upload";
-  else if (name === "NoSuchBucket") {
-    kind = "no-such-bucket";
-    text = `bucket "${bucket}" does not exist at ${endpointLabel}; create it or fix --bucket`;
-  } else if (name === "NoSuchKey" || name === "NotFound" || status === 404) kind = "not-found";
-  else if (name === "BadDigest" || name === "InvalidDigest" || name === "XAmzContentSHA256Mismatch")
-    kind = "bad-digest";
-  else if (name === "NotImplemented" || status === 501) kind = "not-implemented";
-  else if (name === "PreconditionFailed" || status === 412) kind = "precondition-failed";
-  else if (
-    name === "CredentialsProviderError" ||
-    /Could not load credentials|credential/i.test(name + msg)
-  ) {
-    kind = "no-credentials";
-    text = `no AWS credentials found: set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run "aws configure"`;
-  } else if (
-    ["InvalidAccessKeyId", "SignatureDoesNotMatch", "AccessDenied", "Forbidden"].includes(name) ||
-    status === 403
-  ) {
-    kind = "access-denied";
-    text = `access denied to bucket "${bucket}" at ${endpointLabel} (${name}): check the credentials and the bucket policy`;
-  } else if (
-    /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH/.test(
-      `${name} ${e.code ?? ""} ${msg}`,
-    )
-  ) {
-    kind = "unreachable";
-    text = `cannot reach ${endpointLabel} (${e.code ?? name}): check --endpoint and the network`;
-  } else if (/TimeoutError|ETIMEDOUT|timed out/.test(`${name} ${e.code ?? ""} ${msg}`)) {
-    kind = "timeout";
-    text = `${what}: no answer from ${endpointLabel} after retries (${e.code ?? name})`;
+function storeError(f: S3Failure, what: string, bucket: string, endpointLabel: string): StoreError {
+  switch (f.kind) {
+    case "no-such-bucket":
+      return new StoreError(
+        "no-such-bucket",
+        `bucket "${bucket}" does not exist at ${endpointLabel}; create it or fix --bucket`,
+        f.status,
+      );
+    case "no-credentials":
+      return new StoreError(
+        "no-credentials",
+        `no AWS credentials found: set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run "aws configure"`,
+        f.status,
+      );
+    case "denied":
+      return new StoreError(
+        "access-denied",
+        `access denied to bucket "${bucket}" at ${endpointLabel} (${f.code}): check the credentials and the bucket policy`,
+        f.status,
+      );
+    case "unreachable":
+      return new StoreError(
+        "unreachable",
+        `cannot reach ${endpointLabel} (${f.code}): check --endpoint and the network`,
+        f.status,
+      );
+    case "timeout":
+      return new StoreError(
+        "timeout",
+        `${what}: no answer from ${endpointLabel} after retries (${f.code})`,
+        f.status,
+      );
+    default:
+      return new StoreError(f.kind, `${what}: ${f.detail}`, f.status);
   }
-  return new StoreError(kind, text, status);
 }
 
 export function createS3Store(opts: S3StoreOptions): ObjectStore {
   const { bucket } = opts;
   const endpointLabel = describeEndpoint(opts.endpoint);
-  const agentOpts = { keepAlive: true, maxSockets: opts.maxSockets };
-  const client = new S3Client({
-    region: opts.endpoint.region,
-    ...(opts.endpoint.url ? { endpoint: opts.endpoint.url } : {}),
-    forcePathStyle: opts.endpoint.forcePathStyle,
+  const client = createS3Client({
+    endpoint: opts.endpoint,
+    maxSockets: opts.maxSockets,
+    socketTimeoutMs: opts.requestTimeoutMs,
     maxAttempts: opts.maxAttempts,
-    retryMode: "standard",
-    // Unsigned: a public bucket answers anyone; no credential chain is consulted.
-    ...(opts.anonymous
-      ? {
-          credentials: { accessKeyId: "", secretAccessKey: "" },
-          signer: { sign: async (request: never) => request },
-        }
-      : {}),
-    // We send our own SHA-256 per request; don't let the SDK add CRC32 on top of it.
-    requestChecksumCalculation: "WHEN_REQUIRED",
-    responseChecksumValidation: "WHEN_REQUIRED",
-    requestHandler: new NodeHttpHandler({
-      httpAgent: new HttpAgent(agentOpts),
-      httpsAgent: new HttpsAgent(agentOpts),
-      connectionTimeout: 10_000,
-      // An idle-socket timeout, not a total one: a big part on a slow uplink may take minutes,
-      // but a connection that says nothing for this long is dead. (requestTimeout only warns.)
-      socketTimeout: opts.requestTimeoutMs,
-    }),
+    ...(opts.anonymous ? { anonymous: true } : {}),
   });
 
   async function call<T>(what: string, fn: () => Promise<T>): Promise<T> {
@@ -148,19 +116,8 @@ export function createS3Store(opts: S3StoreOptions): ObjectStore {
     endpointLabel,
     endpointKey: opts.endpoint.url ?? "aws",
     async checkBucket(o) {
-      try {
-        await client.send(new HeadBucketCommand({ Bucket: bucket }), sig(o));
-      } catch (err) {
-        const e = classify(err, `HEAD bucket ${bucket}`, bucket, endpointLabel);
-        if (e.kind === "not-found") {
-          throw new StoreError(
-            "no-such-bucket",
-            `bucket "${bucket}" does not exist at ${endpointLabel}; create it or fix --bucket`,
-            404,
-          );
-        }
-        throw e;
-      }
+      const f = await probeBucket(client, bucket, o?.signal);
+      if (f) throw storeError(f, `bucket ${bucket}`, bucket, endpointLabel);
     },
     async putObject(key, body, sha256, extra, o) {
       await call(`PUT ${key}`, () =>
@@ -215,31 +172,24 @@ export function createS3Store(opts: S3StoreOptions): ObjectStore {
     },
     async listParts(key, uploadId, o) {
       const parts: RemotePart[] = [];
-      let marker: string | undefined;
-      for (;;) {
-        const out = await call(`ListParts ${key}`, () =>
-          client.send(
-            new ListPartsCommand({
-              Bucket: bucket,
-              Key: key,
-              UploadId: uploadId,
-              PartNumberMarker: marker,
-            }),
-            sig(o),
-          ),
+      await call(`ListParts ${key}`, async () => {
+        const pages = paginateListParts(
+          { client, ...(o?.signal ? { abortSignal: o.signal } : {}) },
+          { Bucket: bucket, Key: key, UploadId: uploadId },
         );
-        for (const p of out.Parts ?? []) {
-          if (p.PartNumber === undefined || !p.ETag) continue;
-          parts.push({
-            partNumber: p.PartNumber,
-            etag: p.ETag,
-            size: p.Size ?? 0,
-            ...(p.ChecksumSHA256 ? { sha256: p.ChecksumSHA256 } : {}),
-          });
+        for await (const page of pages) {
+          for (const p of page.Parts ?? []) {
+            if (p.PartNumber === undefined || !p.ETag) continue;
+            parts.push({
+              partNumber: p.PartNumber,
+              etag: p.ETag,
+              size: p.Size ?? 0,
+              ...(p.ChecksumSHA256 ? { sha256: p.ChecksumSHA256 } : {}),
+            });
+          }
         }
-        if (!out.IsTruncated || !out.NextPartNumberMarker) return parts;
-        marker = out.NextPartNumberMarker;
-      }
+      });
+      return parts;
     },
     async completeMultipart(key, uploadId, parts, o) {
       await call(`CompleteMultipartUpload ${key}`, () =>
@@ -273,6 +223,7 @@ export function createS3Store(opts: S3StoreOptions): ObjectStore {
         client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }), sig(o)),
       );
     },
+    // The SDK has no paginator for ListMultipartUploads (two markers): paged here.
     async listMultipartUploads(prefix, o) {
       const uploads: RemoteUpload[] = [];
       let keyMarker: string | undefined;

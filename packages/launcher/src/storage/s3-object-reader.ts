@@ -1,6 +1,8 @@
-// The one file that imports the S3 SDK. The launcher only reads small objects (manifests).
-import { GetObjectCommand, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
+// The launcher only reads small objects (manifests). Client settings and what a failure means
+// come from @bgb/shared/s3, the module data-sync uses too: the same reply, the same answer.
+import { GetObjectCommand } from "@aws-sdk/client-s3";
 import type { EndpointChoice } from "@bgb/shared";
+import { classifyS3Error, createS3Client } from "@bgb/shared/s3";
 
 export type ReadResult =
   | { kind: "found"; text: string }
@@ -21,22 +23,14 @@ export interface ReaderOptions {
 
 export function s3ObjectReader(endpoint: EndpointChoice, opts: ReaderOptions = {}): ObjectReader {
   const timeout = opts.timeoutMs ?? 20_000;
-  const client = new S3Client({
-    region: endpoint.region,
-    ...(endpoint.url ? { endpoint: endpoint.url } : {}),
-    forcePathStyle: endpoint.forcePathStyle,
-    ...(opts.credentials ? { credentials: opts.credentials } : {}),
+  const client = createS3Client({
+    endpoint,
+    maxSockets: 4,
+    // A half-open connection must not hang the preflight: silent sockets are dropped.
+    connectionTimeoutMs: timeout,
+    socketTimeoutMs: timeout,
     maxAttempts: 2,
-    // No default timeouts in the SDK: a half-open connection would hang the preflight forever.
-    // requestTimeout alone only logs a warning in this SDK version: make it throw.
-    requestHandler: {
-      connectionTimeout: timeout,
-      requestTimeout: timeout,
-      throwOnRequestTimeout: true,
-    },
-    // Some S3-compatible servers reject the default CRC32 checksums.
-    requestChecksumCalculation: "WHEN_REQUIRED",
-    responseChecksumValidation: "WHEN_REQUIRED",
+    ...(opts.credentials ? { credentials: opts.credentials } : {}),
   });
   return {
     async read(bucket, key, signal) {
@@ -47,33 +41,18 @@ export function s3ObjectReader(endpoint: EndpointChoice, opts: ReaderOptions = {
         );
         return { kind: "found", text: (await r.Body?.transformToString("utf8")) ?? "" };
       } catch (e) {
-        return classify(e);
+        const f = classifyS3Error(e);
+        switch (f.kind) {
+          case "not-found":
+            return { kind: "missing" };
+          case "no-such-bucket":
+            return { kind: "no-bucket" };
+          case "denied":
+            return { kind: "denied", message: f.detail };
+          default:
+            return { kind: "error", message: f.detail };
+        }
       }
     },
   };
-}
-
-const DENIED = new Set([
-  "AccessDenied",
-  "InvalidAccessKeyId",
-  "SignatureDoesNotMatch",
-  "XAdminUserNotFound", // versitygw: unknown access key (HTTP 404)
-]);
-
-function classify(e: unknown): ReadResult {
-  if (e instanceof S3ServiceException) {
-    const status = e.$metadata?.httpStatusCode;
-    // Only a named "no such key" means missing: some servers answer 404 to an unknown access key.
-    if (e.name === "NoSuchKey" || e.name === "NotFound") return { kind: "missing" };
-    if (e.name === "NoSuchBucket") return { kind: "no-bucket" };
-    if (status === 403 || DENIED.has(e.name)) {
-      return { kind: "denied", message: `${e.name}: ${e.message}` };
-    }
-    return {
-      kind: "error",
-      message: `${e.name}${status ? ` (HTTP ${status})` : ""}: ${e.message}`,
-    };
-  }
-  const err = e as Error & { code?: string };
-  return { kind: "error", message: `${err.name ?? "Error"}: ${err.code ?? err.message}` };
 }

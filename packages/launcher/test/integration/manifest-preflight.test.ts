@@ -86,9 +86,11 @@ describe("dataset manifest in the bucket", () => {
     const manifests = await probeManifests(["tuh"], datasetsAt(bucket, "tuh/", null), {}, (e) =>
       s3ObjectReader(e, { credentials: { accessKeyId: "nobody", secretAccessKey: "wrong" } }),
     );
+    // the same reply (versitygw: 404 XAdminUserNotFound) that `pnpm sync` calls access denied
+    // (data-sync test/bad-input.test.ts): one classification, @bgb/shared/s3
     expect(manifests.tuh).toMatchObject({
       state: "error",
-      message: expect.stringMatching(/^access denied/),
+      message: expect.stringMatching(/^access denied \(XAdminUserNotFound \(HTTP 404\)/),
     });
   });
 });

@@ -1,0 +1,53 @@
+// How every S3 client of this project is built (data-sync's store and sources, the launcher's
+// manifest reader, the tests' inspection client): one set of settings, so an endpoint, a
+// timeout or a checksum quirk behaves the same in every CLI.
+import { Agent as HttpAgent } from "node:http";
+import { Agent as HttpsAgent } from "node:https";
+import { S3Client } from "@aws-sdk/client-s3";
+import { NodeHttpHandler } from "@smithy/node-http-handler";
+import type { EndpointChoice } from "../endpoint.ts";
+
+export interface S3ClientOptions {
+  endpoint: EndpointChoice;
+  /** sockets per protocol = the most requests in flight at once */
+  maxSockets: number;
+  /** a socket silent this long is abandoned (and the request retried) */
+  socketTimeoutMs: number;
+  connectionTimeoutMs?: number;
+  /** tries per request, the SDK's standard retry mode (throttling, 5xx, resets) */
+  maxAttempts: number;
+  /** explicit keys (tests); otherwise the SDK's default chain (env, profile, SSO...) */
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+  /** unsigned requests (public buckets): no credentials are looked up or sent */
+  anonymous?: boolean;
+}
+
+export function createS3Client(o: S3ClientOptions): S3Client {
+  const agentOpts = { keepAlive: true, maxSockets: o.maxSockets };
+  return new S3Client({
+    region: o.endpoint.region,
+    ...(o.endpoint.url ? { endpoint: o.endpoint.url } : {}),
+    forcePathStyle: o.endpoint.forcePathStyle,
+    maxAttempts: o.maxAttempts,
+    retryMode: "standard",
+    ...(o.credentials ? { credentials: o.credentials } : {}),
+    ...(o.anonymous
+      ? {
+          credentials: { accessKeyId: "", secretAccessKey: "" },
+          signer: { sign: async (request: never) => request },
+        }
+      : {}),
+    // We send our own SHA-256 where it matters; some S3-compatible servers reject the SDK's
+    // default CRC32 checksums.
+    requestChecksumCalculation: "WHEN_REQUIRED",
+    responseChecksumValidation: "WHEN_REQUIRED",
+    requestHandler: new NodeHttpHandler({
+      httpAgent: new HttpAgent(agentOpts),
+      httpsAgent: new HttpsAgent(agentOpts),
+      connectionTimeout: o.connectionTimeoutMs ?? 10_000,
+      // An idle-socket timeout, not a total one: a big part on a slow uplink may take minutes,
+      // but a connection that says nothing for this long is dead. (requestTimeout only warns.)
+      socketTimeout: o.socketTimeoutMs,
+    }),
+  });
+}
