@@ -1,3 +1,4 @@
+export { ignoreClosedOutput } from "./closed-pipe.ts";
 export {
   describeEndpoint,
   type EndpointChoice,

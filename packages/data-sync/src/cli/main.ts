@@ -1,20 +1,22 @@
 // The one error boundary: typed errors become one line and a documented exit code.
+import { EXIT, type ExitCode, errorEvent, ignoreClosedOutput } from "@bgb/shared";
 import { CommanderError } from "commander";
-import { EXIT, type ExitCode, FatalError, InterruptedError, UsageError } from "../engine/errors.ts";
+import { FatalError, InterruptedError, UsageError } from "../engine/errors.ts";
 import { StoreError } from "../storage/store.ts";
 import { buildProgram } from "./program.ts";
 
 function exitFor(err: unknown): { code: ExitCode; message: string } {
   if (err instanceof UsageError) return { code: EXIT.usage, message: err.message };
-  if (err instanceof FatalError) return { code: EXIT.fatal, message: err.message };
+  if (err instanceof FatalError) return { code: EXIT.environment, message: err.message };
   if (err instanceof InterruptedError) return { code: EXIT.interrupted, message: "interrupted" };
   if (err instanceof StoreError)
-    return { code: err.fatal ? EXIT.fatal : EXIT.someFailed, message: err.message };
+    return { code: err.fatal ? EXIT.environment : EXIT.failed, message: err.message };
   const message = err instanceof Error ? err.message : String(err);
-  return { code: EXIT.someFailed, message: `unexpected: ${message}` };
+  return { code: EXIT.failed, message: `unexpected: ${message}` };
 }
 
 export async function main(argv: string[], name: string, syncOnly: boolean): Promise<never> {
+  ignoreClosedOutput(); // `sync --help | head -1`: no EPIPE stack trace
   const json = argv.includes("--json");
   let pending: Promise<ExitCode> | undefined;
   const program = buildProgram(
@@ -43,14 +45,11 @@ export async function main(argv: string[], name: string, syncOnly: boolean): Pro
     if (err instanceof CommanderError) {
       code = err.exitCode === 0 ? EXIT.ok : EXIT.usage;
       if (json && code !== EXIT.ok)
-        process.stdout.write(
-          `${JSON.stringify({ event: "error", message: err.message, exit_code: code })}\n`,
-        );
+        process.stdout.write(`${JSON.stringify(errorEvent(err.message, code))}\n`);
     } else {
       const { code: c, message } = exitFor(err);
       code = c;
-      if (json)
-        process.stdout.write(`${JSON.stringify({ event: "error", message, exit_code: code })}\n`);
+      if (json) process.stdout.write(`${JSON.stringify(errorEvent(message, code))}\n`);
       else process.stderr.write(`error: ${message}\n`);
       if (process.env.BGB_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
     }

@@ -1,18 +1,14 @@
 // The command line: names and flags only; every command is a thin adapter.
+
+import { type ExitCode, exitCodesHelp } from "@bgb/shared";
 import { Command, Option } from "commander";
 import pkg from "../../package.json" with { type: "json" };
-import type { ExitCode } from "../engine/errors.ts";
 import { gcCommand, statusCommand, verifyCommand } from "./commands/maintenance.ts";
 import { reportCommand } from "./commands/report.ts";
 import { syncCommand } from "./commands/sync.ts";
 
 const EXIT_HELP = `
-Exit codes:
-  0    everything present and verified
-  1    some files failed (the others went on)
-  2    usage or config error
-  3    fatal: credentials, bucket, endpoint, permissions, source
-  130  interrupted (run again to continue)
+${exitCodesHelp()}
 
 Endpoint: --endpoint, else the dataset's endpoint_url, else AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL,
 else AWS S3. Credentials come only from the standard AWS chain (env, profile, SSO, instance role).`;

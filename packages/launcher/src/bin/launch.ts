@@ -2,7 +2,7 @@
 // `pnpm launch ...`. The one error boundary: typed errors become a line on stderr and a
 // documented exit code (README.md); never a stack trace (BGB_DEBUG=1 shows one).
 import "@bgb/shared/aws-sdk-node20";
-import { errorEvent, findRepoRoot } from "@bgb/shared";
+import { errorEvent, findRepoRoot, ignoreClosedOutput } from "@bgb/shared";
 import { CommanderError } from "commander";
 import { askYesNo } from "../cli/confirm.ts";
 import { buildProgram, type Globals, type Task } from "../cli/program.ts";
@@ -32,8 +32,9 @@ process.on("SIGINT", () => {
 // SIGTERM and SIGHUP to its script (test/integration/signals.test.ts).
 process.on("SIGTERM", () => controller.abort());
 process.on("SIGHUP", () => controller.abort());
-// After SIGHUP the terminal is gone and writes to it fail (EIO): that must not end the cleanup.
-for (const stream of [process.stdout, process.stderr]) stream.on("error", () => {});
+// After SIGHUP the terminal is gone and writes to it fail (EIO): that must not end the cleanup;
+// nor may `launch --help | head -1` print an EPIPE stack trace.
+ignoreClosedOutput();
 
 const write = (stream: NodeJS.WriteStream) => (text: string) => {
   stream.write(`${text}\n`);

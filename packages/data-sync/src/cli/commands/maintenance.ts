@@ -1,5 +1,6 @@
 // `data-sync status | verify | gc <dataset>`: thin adapters over the engine.
-import { EXIT, type ExitCode, FatalError } from "../../engine/errors.ts";
+import { EXIT, type ExitCode } from "@bgb/shared";
+import { FatalError } from "../../engine/errors.ts";
 import { runGc } from "../../engine/gc.ts";
 import { openJournal, readJournal } from "../../engine/journal/journal.ts";
 import { splitKeyCollisions } from "../../engine/keys.ts";
@@ -76,7 +77,7 @@ export async function statusCommand(dataset: string, flags: Flags): Promise<Exit
       ? `manifest: dataset version ${state.manifest.version}`
       : "manifest: not written yet",
   ]);
-  return complete ? EXIT.ok : EXIT.someFailed;
+  return complete ? EXIT.ok : EXIT.failed;
 }
 
 export async function verifyCommand(
@@ -106,7 +107,7 @@ export async function verifyCommand(
         ? `; ${r.unverified.length} unverified (SHA-256 not confirmable from checksums: use --deep)`
         : ""),
   ]);
-  return ok ? EXIT.ok : EXIT.someFailed;
+  return ok ? EXIT.ok : EXIT.failed;
 }
 
 export async function gcCommand(
@@ -134,7 +135,7 @@ export async function gcCommand(
       ...(journal ? { journal } : {}),
     }),
   ).finally(() => journal?.close());
-  const exit = r.failed.length ? EXIT.someFailed : EXIT.ok;
+  const exit = r.failed.length ? EXIT.failed : EXIT.ok;
   print(
     flags.json,
     {

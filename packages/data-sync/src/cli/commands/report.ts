@@ -2,8 +2,9 @@
 // source and include/exclude filter a sync uses, or with --from-bucket over what a sync put in
 // the bucket (the files its manifest lists, Range GETs): only EDF headers and label files are read.
 import { type DatasetReader, emitReport, gatherDataset } from "@bgb/dataset-report/engine";
+import { EXIT, type ExitCode } from "@bgb/shared";
 import { MANIFEST_NAME, parseManifest } from "@bgb/shared/manifest";
-import { EXIT, type ExitCode, FatalError, UsageError } from "../../engine/errors.ts";
+import { FatalError, UsageError } from "../../engine/errors.ts";
 import type { Source, SourceEntry, SourceListing } from "../../source/source.ts";
 import { makeSource, makeStore } from "../runtime.ts";
 import { resolveTarget, type Target, type TargetFlags } from "../target.ts";
@@ -61,7 +62,7 @@ export async function reportCommand(dataset: string, flags: ReportFlags): Promis
     ...(flags.png ? { png: flags.png } : {}),
   };
   const { exitCode } = await emitReport(input, opts);
-  return exitCode === 0 && listing.problems.length === 0 ? EXIT.ok : EXIT.someFailed;
+  return exitCode === 0 && listing.problems.length === 0 ? EXIT.ok : EXIT.failed;
 }
 
 interface Listed {

@@ -1,6 +1,6 @@
 // `pnpm sync <dataset>`: the thin adapter from flags to runSync and back to output.
-import { describeEndpoint } from "@bgb/shared";
-import { EXIT, type ExitCode, UsageError } from "../../engine/errors.ts";
+import { describeEndpoint, EXIT, type ExitCode } from "@bgb/shared";
+import { UsageError } from "../../engine/errors.ts";
 import type { Plan } from "../../engine/plan.ts";
 import { runSync, type SyncSummary } from "../../engine/sync.ts";
 import {
@@ -74,7 +74,7 @@ function copyThreshold(raw: string): number {
 
 export function exitCodeOf(s: SyncSummary): ExitCode {
   if (s.interrupted) return EXIT.interrupted;
-  return s.files_failed > 0 ? EXIT.someFailed : EXIT.ok;
+  return s.files_failed > 0 ? EXIT.failed : EXIT.ok;
 }
 
 export async function syncCommand(dataset: string, flags: SyncFlags): Promise<ExitCode> {
