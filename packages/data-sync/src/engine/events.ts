@@ -10,6 +10,8 @@ export type SyncEvent =
       bytes: number;
       to_upload: number;
       to_check: number;
+      /** of to_check: in the bucket's manifest, adopted when the local SHA-256 agrees */
+      to_adopt: number;
       to_skip: number;
       bytes_to_send: number;
       /** bytes this machine will download or upload (0 for a full server-side copy) */
@@ -17,6 +19,8 @@ export type SyncEvent =
       requests: number;
       /** how objects go in: copy (server-side, same endpoint), stream (remote source), upload */
       path: "copy" | "stream" | "upload";
+      /** a dry run's plan: nothing is sent */
+      dry_run: boolean;
     }
   | {
       event: "file_start";

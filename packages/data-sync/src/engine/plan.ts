@@ -4,6 +4,7 @@ import type { SourceEntry } from "../source/source.ts";
 import { sameIdentity } from "../source/source.ts";
 import type { ActiveUpload, JournalState } from "./journal/state.ts";
 import { partCount, partSizeFor } from "./part-size.ts";
+import type { RemoteIndex } from "./remote-index.ts";
 
 export type PlanItem =
   | { kind: "skip"; entry: SourceEntry; reason: string }
@@ -14,6 +15,9 @@ export type PlanItem =
       via: "put" | "multipart";
       partSize: number;
       reason: string;
+      /** the bucket's manifest lists this key with this size and SHA-256 (hex): hash the file
+       * here and adopt the object without a HEAD when they agree (single-PUT objects only) */
+      manifestSha256?: string;
     }
   | { kind: "put"; entry: SourceEntry; reason: string }
   | {
@@ -35,6 +39,8 @@ export interface PlanOptions {
   singleLimit?: number;
   /** the objects are copied server-side: only multipart copies are read back through here */
   serverSideCopy?: boolean;
+  /** no journal: what the bucket holds (manifest + one listing) decides instead of a HEAD each */
+  remote?: RemoteIndex;
 }
 
 export interface Plan {
@@ -45,6 +51,8 @@ export interface Plan {
     skipFiles: number;
     uploadFiles: number;
     checkFiles: number;
+    /** of checkFiles: listed in the bucket's manifest, adopted if the local SHA-256 agrees */
+    adoptFiles: number;
     /** upper bound on payload bytes this run will send */
     bytesToSend: number;
     /** object requests the run is expected to make (excluding retries) */
@@ -66,6 +74,33 @@ export function planFile(entry: SourceEntry, state: JournalState, opts: PlanOpti
   const multipart = entry.size > (opts.singleLimit ?? opts.partSize);
   const partSize = partSizeFor(entry.size, opts.partSize);
 
+  if (!opts.trustJournal && !live && opts.remote) {
+    const there = opts.remote.objects.get(entry.relPath);
+    if (!there || there.size !== entry.size) {
+      const reason = there ? "in the bucket with another size" : "not in the bucket";
+      return multipart
+        ? { kind: "multipart", entry, partSize, reason }
+        : { kind: "put", entry, reason };
+    }
+    // A multipart object's stored checksum depends on the part size it was sent with: a HEAD
+    // (its metadata) tells; a single PUT's is the file's SHA-256, which the manifest has.
+    if (there.manifestSha256 && !there.multipart && !multipart)
+      return {
+        kind: "check",
+        entry,
+        via: "put",
+        partSize,
+        reason: "in the bucket's manifest: adopted if its SHA-256 matches",
+        manifestSha256: there.manifestSha256,
+      };
+    return {
+      kind: "check",
+      entry,
+      via: multipart ? "multipart" : "put",
+      partSize,
+      reason: "in the bucket with the same size: comparing its stored SHA-256",
+    };
+  }
   if (!opts.trustJournal && !live) {
     return {
       kind: "check",
@@ -153,6 +188,7 @@ export function makePlan(
     skipFiles: 0,
     uploadFiles: 0,
     checkFiles: 0,
+    adoptFiles: 0,
     bytesToSend: 0,
     requests: 0,
     bytesThroughMachine: 0,
@@ -166,7 +202,8 @@ export function makePlan(
       case "check":
         totals.checkFiles++;
         totals.bytesToSend += it.entry.size;
-        totals.requests += 1;
+        if (it.manifestSha256) totals.adoptFiles++;
+        else totals.requests += 1;
         break;
       case "put":
         totals.uploadFiles++;

@@ -17,6 +17,7 @@ import { PREVIOUS_MANIFEST_NAME, splitKeyCollisions } from "./keys.ts";
 import { BandwidthLimit, Budget, capAbortListeners, MemoryBudget } from "./limits.ts";
 import { manifestGuard } from "./manifest-guard.ts";
 import { makePlan, type Plan } from "./plan.ts";
+import { type RemoteIndex, readRemoteIndex } from "./remote-index.ts";
 import { watchForStall } from "./stall-watch.ts";
 import { transferFile } from "./transfer-file.ts";
 
@@ -56,6 +57,8 @@ export interface SyncSummary {
   files_total: number;
   files_uploaded: number;
   files_skipped: number;
+  /** already in the bucket with the same content: recorded, not sent (no journal here before) */
+  files_adopted: number;
   files_failed: number;
   bytes_total: number;
   bytes_sent: number;
@@ -67,7 +70,8 @@ export interface SyncSummary {
   bytes_through_machine: number;
   /** how objects went in: copy (server-side), stream (GET from a remote source), upload (local) */
   path: "copy" | "stream" | "upload";
-  manifest_version?: string;
+  /** null when no manifest was written (dry run, failures, interrupted) */
+  manifest_version: string | null;
   failures: Failure[];
   plan: Plan;
   interrupted: boolean;
@@ -111,16 +115,22 @@ export async function runSync(o: SyncOptions): Promise<SyncSummary> {
     bucket: o.store.bucket,
     prefix: o.prefix,
   };
+  // A dry run writes nothing but asks the bucket what it can: one HEAD (credentials, endpoint,
+  // bucket; fatal if they fail) and, with no journal here, the manifest and one listing.
+  await checkBucket(o.store, o.signal);
   if (o.dryRun) {
     const { state, damaged } = readJournal(o.journalPath);
+    const fresh = state.records === 0;
+    const remote = fresh && !o.verifyRemote ? await lookAtBucket(o) : undefined;
     const plan = makePlan(listing.entries, state, {
       ...planOpts,
-      trustJournal: !o.verifyRemote && damaged === 0,
+      trustJournal: !o.verifyRemote && damaged === 0 && (!fresh || !remote),
+      ...(remote ? { remote } : {}),
     });
-    return summarize(plan, failures, 0, 0, false, counters);
+    emitPlan(o, plan, path);
+    return summarize(plan, failures, { uploaded: 0, adopted: 0, bytesSent: 0 }, false, counters);
   }
 
-  await checkBucket(o.store, o.signal);
   const journal = openJournal(o.journalPath, header);
   try {
     if (journal.damagedOnOpen > 0) {
@@ -129,26 +139,19 @@ export async function runSync(o: SyncOptions): Promise<SyncSummary> {
         message: `journal ${journal.path} had ${journal.damagedOnOpen} damaged line(s) (an interrupted write?): they were dropped and every file is re-checked against the bucket`,
       });
     }
+    // No journal yet (first run here, or it was lost): what the bucket holds decides, so a lost
+    // journal never means re-sending a dataset that is already there. The manifest and one
+    // listing say which objects to adopt (hashing here) and which are missing.
+    const remote =
+      journal.fresh && !o.verifyRemote && journal.damagedOnOpen === 0
+        ? await lookAtBucket(o)
+        : undefined;
     const plan = makePlan(listing.entries, journal.state, {
       ...planOpts,
-      // No journal yet (first run here, or it was lost): look at the bucket before sending, so
-      // a lost journal never means re-sending a dataset that is already there. (--dry-run does
-      // not contact the bucket and shows such files as uploads.)
       trustJournal: !o.verifyRemote && journal.damagedOnOpen === 0 && !journal.fresh,
+      ...(remote ? { remote } : {}),
     });
-    const t = plan.totals;
-    o.emit({
-      event: "plan",
-      files: t.files,
-      bytes: t.bytes,
-      to_upload: t.uploadFiles,
-      to_check: t.checkFiles,
-      to_skip: t.skipFiles,
-      bytes_to_send: t.bytesToSend,
-      bytes_through_machine: t.bytesThroughMachine,
-      requests: t.requests,
-      path,
-    });
+    emitPlan(o, plan, path);
     // a first run checks each file before it uploads: a multipart check may start an upload
     const mayStartUploads = plan.items.some(
       (i) => i.kind === "multipart" || (i.kind === "check" && i.via === "multipart"),
@@ -193,6 +196,7 @@ export async function runSync(o: SyncOptions): Promise<SyncSummary> {
       ...(route ? { copy: route } : {}),
     };
     let uploaded = 0;
+    let adopted = 0;
     const limit = pLimit(o.concurrency);
     await Promise.all(
       plan.items.map((item) =>
@@ -211,7 +215,8 @@ export async function runSync(o: SyncOptions): Promise<SyncSummary> {
               ? await copyOrStream(ctx, ctx.copy, item)
               : { ...(await transferFile(ctx, item)), path, bytesCopied: 0, bytesReadBack: 0 };
             bytesReadBack += r.bytesReadBack;
-            if (r.outcome !== "adopted" && r.outcome !== "skipped") uploaded++;
+            if (r.outcome === "adopted") adopted++;
+            else if (r.outcome !== "skipped") uploaded++;
             o.emit({
               event: "file_done",
               key,
@@ -243,7 +248,8 @@ export async function runSync(o: SyncOptions): Promise<SyncSummary> {
     stall.stop();
     if (fatal) throw fatal instanceof StoreError ? new FatalError(fatal.message) : fatal;
     const done = { path, copied: bytesCopied, readBack: bytesReadBack };
-    if (o.signal.aborted) return summarize(plan, failures, uploaded, bytesSent, true, done);
+    const n = { uploaded, adopted, bytesSent };
+    if (o.signal.aborted) return summarize(plan, failures, n, true, done);
 
     let manifestVersion: string | undefined;
     if (failures.length === 0) {
@@ -252,8 +258,8 @@ export async function runSync(o: SyncOptions): Promise<SyncSummary> {
       await cleanUp(o, journal);
     }
     return {
-      ...summarize(plan, failures, uploaded, bytesSent, false, done),
-      ...(manifestVersion ? { manifest_version: manifestVersion } : {}),
+      ...summarize(plan, failures, n, false, done),
+      manifest_version: manifestVersion ?? null,
     };
   } finally {
     journal.close();
@@ -294,11 +300,49 @@ async function cleanUp(o: SyncOptions, journal: OpenJournal): Promise<void> {
   }
 }
 
+function emitPlan(o: SyncOptions, plan: Plan, path: SyncSummary["path"]): void {
+  const t = plan.totals;
+  o.emit({
+    event: "plan",
+    files: t.files,
+    bytes: t.bytes,
+    to_upload: t.uploadFiles,
+    to_check: t.checkFiles,
+    to_adopt: t.adoptFiles,
+    to_skip: t.skipFiles,
+    bytes_to_send: t.bytesToSend,
+    bytes_through_machine: t.bytesThroughMachine,
+    requests: t.requests,
+    path,
+    dry_run: o.dryRun,
+  });
+}
+
+/** The bucket's manifest and one listing; undefined (HEAD per file instead) if it can't be read. */
+async function lookAtBucket(o: SyncOptions): Promise<RemoteIndex | undefined> {
+  try {
+    const remote = await readRemoteIndex(o.store, o.prefix, o.signal);
+    if (remote.manifestProblem)
+      o.emit({
+        event: "warning",
+        message: `the manifest in s3://${o.store.bucket}/${o.prefix} is not usable (${remote.manifestProblem}): files of the same size are compared with their stored SHA-256 (a HEAD each)`,
+      });
+    return remote;
+  } catch (err) {
+    if (err instanceof StoreError && err.kind === "aborted") throw new InterruptedError();
+    if (o.signal.aborted) throw new InterruptedError();
+    o.emit({
+      event: "warning",
+      message: `could not list s3://${o.store.bucket}/${o.prefix} (${errorText(err)}): every file is compared with the bucket by a HEAD instead`,
+    });
+    return undefined;
+  }
+}
+
 function summarize(
   plan: Plan,
   failures: Failure[],
-  uploaded: number,
-  bytesSent: number,
+  n: { uploaded: number; adopted: number; bytesSent: number },
   interrupted: boolean,
   c: { path: SyncSummary["path"]; copied: number; readBack: number },
 ): SyncSummary {
@@ -307,15 +351,17 @@ function summarize(
     files_total:
       plan.totals.files +
       failures.filter((f) => !plan.items.some((i) => i.entry.relPath === f.key)).length,
-    files_uploaded: uploaded,
+    files_uploaded: n.uploaded,
     files_skipped: plan.items.filter((i) => i.kind === "skip").length,
+    files_adopted: n.adopted,
     files_failed: failedKeys.size,
     bytes_total: plan.totals.bytes,
-    bytes_sent: bytesSent,
+    bytes_sent: n.bytesSent,
     bytes_copied: c.copied,
     bytes_read_back: c.readBack,
-    bytes_through_machine: bytesSent + c.readBack,
+    bytes_through_machine: n.bytesSent + c.readBack,
     path: c.path,
+    manifest_version: null,
     failures,
     plan,
     interrupted,
@@ -368,15 +414,12 @@ async function writeManifest(
   const url = /^(s3|https?):\/\//.test(o.source.label) ? o.source.label : undefined;
   const manifest = buildManifest(o.dataset, o.layout, files, new Date(), url);
   const manifestKey = o.prefix + MANIFEST_NAME;
-  const recorded =
-    journal.state.manifest?.version === manifest.version &&
-    journal.state.manifest?.key === manifestKey;
-  // The journal saying it was written is not enough: it may have been deleted or replaced since.
+  // The journal saying it was written is not enough: it may have been deleted or replaced since;
+  // nor is its silence (a new machine adopting a synced dataset finds the same manifest there).
   // One HEAD per complete run; the version travels in the object's metadata.
-  const present = recorded
-    ? (await o.store.headObject(manifestKey, { signal: o.signal }))?.metadata[VERSION_META] ===
-      manifest.version
-    : false;
+  const present =
+    (await o.store.headObject(manifestKey, { signal: o.signal }))?.metadata[VERSION_META] ===
+    manifest.version;
   const written = !present;
   if (written) {
     const body = Buffer.from(`${JSON.stringify(manifest, null, 1)}\n`);
@@ -392,8 +435,12 @@ async function writeManifest(
     await o.store
       .deleteObject(o.prefix + PREVIOUS_MANIFEST_NAME, { signal: o.signal })
       .catch(() => undefined);
-    journal.append({ t: "manifest", version: manifest.version, key: manifestKey });
   }
+  if (
+    journal.state.manifest?.version !== manifest.version ||
+    journal.state.manifest.key !== manifestKey
+  )
+    journal.append({ t: "manifest", version: manifest.version, key: manifestKey });
   o.emit({
     event: "manifest",
     key: manifestKey,

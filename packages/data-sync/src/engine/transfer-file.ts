@@ -54,7 +54,7 @@ export async function transferFile(
       let r: Omit<TransferResult, "size">;
       switch (current.kind) {
         case "check":
-          r = await checkThenUpload(fctx, file, entry, current.via, current.partSize);
+          r = await checkThenUpload(fctx, file, entry, current);
           break;
         case "put":
           r = await putWhole(fctx, file, entry);
@@ -382,16 +382,56 @@ async function adoptIfPresent(
   };
 }
 
+/**
+ * The bucket's manifest lists the key with this size and SHA-256 and the listing shows a
+ * single-PUT object of that size: hash the file here, and the object is adopted with no request.
+ * (The server checked that SHA-256 when the object was PUT; verify compares it with a HEAD.)
+ */
+async function adoptByManifest(
+  ctx: TransferContext,
+  file: OpenedFile,
+  entry: SourceEntry,
+  manifestSha256: string,
+): Promise<Omit<TransferResult, "size"> | undefined> {
+  const sha = await ctx.memory.with(ctx.buffers.cost(entry.size), ctx.signal, async () => {
+    const body = await file.read(0, entry.size, ctx.buffers.take(entry.size));
+    try {
+      return createHash("sha256").update(body).digest();
+    } finally {
+      ctx.buffers.give(body);
+    }
+  });
+  if (!sameIdentity(await file.identity(), entry)) throw new FileChanged();
+  const hex = sha.toString("hex");
+  if (hex !== manifestSha256) return undefined;
+  checkExpected(entry, hex);
+  ctx.journal.append({
+    t: "done",
+    key: entry.relPath,
+    ...identityOnly(entry),
+    sha256: hex,
+    s3: sha.toString("base64"),
+  });
+  return {
+    outcome: "adopted",
+    bytesSent: 0,
+    reason: "in the bucket's manifest with the same SHA-256",
+  };
+}
+
 async function checkThenUpload(
   ctx: TransferContext,
   file: OpenedFile,
   entry: SourceEntry,
-  via: "put" | "multipart",
-  partSize: number,
+  item: Extract<PlanItem, { kind: "check" }>,
 ): Promise<Omit<TransferResult, "size">> {
-  const adopted = await adoptIfPresent(ctx, file, entry);
+  // A file that grew past the part size since the walk is no longer a single-PUT candidate.
+  const adopted =
+    item.manifestSha256 && item.via === "put"
+      ? await adoptByManifest(ctx, file, entry, item.manifestSha256)
+      : await adoptIfPresent(ctx, file, entry);
   if (adopted) return adopted;
-  return via === "multipart"
-    ? multipart(ctx, file, entry, partSize, undefined, undefined)
+  return item.via === "multipart"
+    ? multipart(ctx, file, entry, item.partSize, undefined, undefined)
     : putWhole(ctx, file, entry);
 }

@@ -76,8 +76,10 @@ export function textRenderer(opts: TextRendererOptions): Renderer {
       state.apply(e);
       switch (e.event) {
         case "plan":
+          // a dry run's totals are its summary lines
+          if (e.dry_run) break;
           say(
-            `${e.files} files, ${formatBytes(e.bytes)}: ${e.to_upload} to ${e.path === "copy" ? "copy server-side" : "upload"}, ${e.to_check} to check, ${e.to_skip} unchanged; through this machine: ${formatBytes(e.bytes_through_machine)}`,
+            `${e.files} files, ${formatBytes(e.bytes)}: ${e.to_upload} to ${e.path === "copy" ? "copy server-side" : "upload"}, ${e.to_check} to check${e.to_adopt ? ` (${e.to_adopt} listed in the bucket's manifest)` : ""}, ${e.to_skip} unchanged; through this machine: ${formatBytes(e.bytes_through_machine)}`,
           );
           start();
           break;
@@ -91,7 +93,7 @@ export function textRenderer(opts: TextRendererOptions): Renderer {
           say(`failed: ${e.key}: ${e.error}`, err);
           break;
         case "file_done":
-          if (e.outcome === "resumed" || e.outcome === "adopted")
+          if (e.outcome === "resumed")
             say(`${e.outcome}: ${e.key}${e.reason ? ` (${e.reason})` : ""}`);
           break;
         case "manifest":
