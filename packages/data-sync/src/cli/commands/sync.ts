@@ -19,11 +19,20 @@ export interface SyncFlags extends TargetFlags, TransferFlags {
   dryRun?: boolean;
   copyThreshold?: string;
   verifyRemote?: boolean;
+  /** list every file in the dry run's output (the totals come first either way) */
+  verbose?: boolean;
 }
 
 const GB = 1e9;
 
-function dryRunLines(t: Target, plan: Plan, path: SyncSummary["path"]): string[] {
+/** Dollars with enough digits that a small dataset is not "$0.00": 2 significant below $1. */
+export function formatUsd(x: number): string {
+  if (x === 0) return "$0";
+  if (x >= 1) return `$${x.toFixed(2)}`;
+  return `$${x.toPrecision(2).replace(/^(-?)0?\./, "$10.")}`;
+}
+
+function fileLines(plan: Plan, path: SyncSummary["path"]): string[] {
   const lines: string[] = [];
   for (const it of plan.items) {
     const what =
@@ -42,10 +51,20 @@ function dryRunLines(t: Target, plan: Plan, path: SyncSummary["path"]): string[]
       `${what} ${formatBytes(it.entry.size).padStart(10)}  ${it.entry.relPath}  (${it.reason})`,
     );
   }
+  return lines;
+}
+
+/** The answer first: totals, requests, cost; one line per file only when asked (--verbose). */
+function dryRunLines(t: Target, plan: Plan, path: SyncSummary["path"], verbose: boolean): string[] {
+  const lines: string[] = [];
   const tt = plan.totals;
   const cost = t.usdPerGbMonth !== undefined ? (tt.bytes / GB) * t.usdPerGbMonth : undefined;
+  const adopt =
+    tt.adoptFiles > 0
+      ? ` (${tt.adoptFiles} listed in the bucket's manifest: hashed here and adopted if they match, nothing sent)`
+      : "";
   lines.push(
-    `plan: ${tt.files} files, ${formatBytes(tt.bytes)}; ${tt.uploadFiles} to upload, ${tt.checkFiles} to check, ${tt.skipFiles} unchanged`,
+    `plan: ${tt.files} files, ${formatBytes(tt.bytes)}; ${tt.uploadFiles} to upload, ${tt.checkFiles} to check${adopt}, ${tt.skipFiles} unchanged`,
     ...(path === "copy"
       ? [
           `from: ${t.source} -> s3://${t.bucket}/${t.prefix}, server-side copy on ${describeEndpoint(t.endpoint)} (streamed instead if the copy is refused)`,
@@ -58,9 +77,11 @@ function dryRunLines(t: Target, plan: Plan, path: SyncSummary["path"]): string[]
           `to send: ${formatBytes(tt.bytesToSend)} in about ${tt.requests} requests to s3://${t.bucket}/${t.prefix}; through this machine: ${formatBytes(tt.bytesThroughMachine)}`,
         ]),
     cost !== undefined
-      ? `storage: ${t.storageClass} about $${cost.toFixed(2)}/month for ${(tt.bytes / GB).toFixed(2)} GB (prices of ${t.priceDate})`
+      ? `storage: ${t.storageClass} about ${formatUsd(cost)}/month for ${formatBytes(tt.bytes)} (prices of ${t.priceDate})`
       : `storage: ${t.storageClass} (no price in datasets.yaml storage_prices)`,
   );
+  if (verbose) lines.push(...fileLines(plan, path));
+  else if (tt.files > 0) lines.push("(--verbose lists every file)");
   return lines;
 }
 
@@ -114,9 +135,9 @@ export async function syncCommand(dataset: string, flags: SyncFlags): Promise<Ex
   if (report?.state === "failed") renderer.event({ event: "warning", message: report.line });
   const { plan, failures, ...counts } = summary;
   const human = flags.dryRun
-    ? dryRunLines(target, plan, summary.path)
+    ? dryRunLines(target, plan, summary.path, Boolean(flags.verbose))
     : [
-        `${summary.interrupted ? "interrupted" : "done"}: ${counts.files_uploaded} uploaded, ${counts.files_skipped} unchanged, ${counts.files_failed} failed of ${counts.files_total} files; sent ${formatBytes(counts.bytes_sent)} in ${formatDuration(secs)} (${formatBytes(counts.bytes_sent / Math.max(secs, 0.001))}/s)`,
+        `${summary.interrupted ? "interrupted" : "done"}: ${counts.files_uploaded} uploaded, ${counts.files_adopted ? `${counts.files_adopted} adopted (already in the bucket, not sent), ` : ""}${counts.files_skipped} unchanged, ${counts.files_failed} failed of ${counts.files_total} files; sent ${formatBytes(counts.bytes_sent)} in ${formatDuration(secs)} (${formatBytes(counts.bytes_sent / Math.max(secs, 0.001))}/s)`,
         ...(summary.path === "copy"
           ? [
               `copied ${formatBytes(counts.bytes_copied)} server-side; through this machine: ${formatBytes(counts.bytes_through_machine)}${counts.bytes_read_back > 0 ? ` (${formatBytes(counts.bytes_read_back)} read back to verify multipart copies)` : ""}`,
@@ -136,18 +157,30 @@ export async function syncCommand(dataset: string, flags: SyncFlags): Promise<Ex
       ...(flags.dryRun
         ? {
             plan: {
-              ...plan.totals,
+              files: plan.totals.files,
+              bytes: plan.totals.bytes,
+              to_upload: plan.totals.uploadFiles,
+              to_check: plan.totals.checkFiles,
+              to_adopt: plan.totals.adoptFiles,
+              to_skip: plan.totals.skipFiles,
+              bytes_to_send: plan.totals.bytesToSend,
+              bytes_through_machine: plan.totals.bytesThroughMachine,
+              requests: plan.totals.requests,
               storage_class: target.storageClass,
               usd_per_month:
                 target.usdPerGbMonth !== undefined
                   ? (plan.totals.bytes / GB) * target.usdPerGbMonth
                   : null,
-              items: plan.items.map((i) => ({
-                key: i.entry.relPath,
-                size: i.entry.size,
-                action: i.kind,
-                reason: i.reason,
-              })),
+              ...(flags.verbose
+                ? {
+                    items: plan.items.map((i) => ({
+                      key: i.entry.relPath,
+                      size: i.entry.size,
+                      action: i.kind,
+                      reason: i.reason,
+                    })),
+                  }
+                : {}),
             },
           }
         : {}),
