@@ -2,14 +2,12 @@
 
 import { buildManifest, type DatasetLayout, MANIFEST_NAME } from "@bgb/shared/manifest";
 import pLimit from "p-limit";
-import { isS3Source } from "../source/s3-source.ts";
-import type { Source } from "../source/source.ts";
-import { type ObjectStore, StoreError } from "../storage/store.ts";
 import { BufferPool } from "./buffer-pool.ts";
 import type { TransferContext } from "./context.ts";
 import { type CopyRoute, copyOrStream, type RoutedResult } from "./copy-file.ts";
 import { FatalError, InterruptedError, UsageError } from "./errors.ts";
 import type { EmitFn } from "./events.ts";
+import { countsMismatch } from "./expected-counts.ts";
 import { cleanupLeftovers } from "./gc.ts";
 import { sha256b64 } from "./hashing.ts";
 import { type OpenJournal, openJournal, readJournal } from "./journal/journal.ts";
@@ -18,7 +16,9 @@ import { BandwidthLimit, Budget, capAbortListeners, MemoryBudget } from "./limit
 import { manifestGuard } from "./manifest-guard.ts";
 import { makePlan, type Plan } from "./plan.ts";
 import { type RemoteIndex, readRemoteIndex } from "./remote-index.ts";
+import { isS3Source, type Source } from "./source.ts";
 import { watchForStall } from "./stall-watch.ts";
+import { type ObjectStore, StoreError } from "./store.ts";
 import { transferFile } from "./transfer-file.ts";
 
 export interface SyncOptions {
@@ -44,6 +44,10 @@ export interface SyncOptions {
   /** S3 source on the destination's endpoint: objects up to this size are one CopyObject, larger
    * ones UploadPartCopy (default 5 GiB, S3's CopyObject limit) */
   copyThreshold?: number;
+  /** `.edf` files per split the dataset must have (datasets.yaml expected_counts) */
+  expectedCounts?: Readonly<Record<string, number>> | null;
+  /** write the manifest even when the counts differ from expectedCounts */
+  allowPartial?: boolean;
   signal: AbortSignal;
   emit: EmitFn;
 }
@@ -70,8 +74,11 @@ export interface SyncSummary {
   bytes_through_machine: number;
   /** how objects went in: copy (server-side), stream (GET from a remote source), upload (local) */
   path: "copy" | "stream" | "upload";
-  /** null when no manifest was written (dry run, failures, interrupted) */
+  /** null when no manifest was written (dry run, failures, interrupted, refused) */
   manifest_version: string | null;
+  /** why the manifest was not written although every file is in: the counts differ from
+   * expected_counts (per split, found vs expected) and --allow-partial was not given */
+  manifest_refused: string | null;
   failures: Failure[];
   plan: Plan;
   interrupted: boolean;
@@ -92,6 +99,20 @@ export async function runSync(o: SyncOptions): Promise<SyncSummary> {
       `source ${o.source.label} holds no files that match include/exclude; check the source and the globs`,
     );
   }
+
+  const mismatch = countsMismatch(
+    o.layout,
+    listing.entries.map((e) => e.relPath),
+    o.expectedCounts,
+  );
+  const refusal = mismatch && !o.allowPartial ? mismatch : undefined;
+  if (mismatch)
+    o.emit({
+      event: "warning",
+      message: o.allowPartial
+        ? `.edf counts differ from expected_counts in datasets.yaml (${mismatch}): the manifest is written anyway (--allow-partial)`
+        : `.edf counts differ from expected_counts in datasets.yaml (${mismatch}): the files are uploaded but no manifest is written, so no run trains on a partial dataset; finish the download, or pass --allow-partial`,
+    });
 
   const remote = isS3Source(o.source) ? o.source.remote : undefined;
   const route: CopyRoute | undefined =
@@ -252,7 +273,7 @@ export async function runSync(o: SyncOptions): Promise<SyncSummary> {
     if (o.signal.aborted) return summarize(plan, failures, n, true, done);
 
     let manifestVersion: string | undefined;
-    if (failures.length === 0) {
+    if (failures.length === 0 && !refusal) {
       const keys = listing.entries.map((e) => e.relPath);
       manifestVersion = await writeManifest(o, journal, keys);
       await cleanUp(o, journal);
@@ -362,6 +383,7 @@ function summarize(
     bytes_through_machine: n.bytesSent + c.readBack,
     path: c.path,
     manifest_version: null,
+    manifest_refused: null,
     failures,
     plan,
     interrupted,

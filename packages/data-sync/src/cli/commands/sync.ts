@@ -21,6 +21,8 @@ export interface SyncFlags extends TargetFlags, TransferFlags {
   verifyRemote?: boolean;
   /** list every file in the dry run's output (the totals come first either way) */
   verbose?: boolean;
+  /** write the manifest although the .edf counts differ from expected_counts */
+  allowPartial?: boolean;
 }
 
 const GB = 1e9;
@@ -95,7 +97,8 @@ function copyThreshold(raw: string): number {
 
 export function exitCodeOf(s: SyncSummary): ExitCode {
   if (s.interrupted) return EXIT.interrupted;
-  return s.files_failed > 0 ? EXIT.failed : EXIT.ok;
+  // a refused manifest: the dataset is not usable for training, scripts must not go on
+  return s.files_failed > 0 || s.manifest_refused ? EXIT.failed : EXIT.ok;
 }
 
 export async function syncCommand(dataset: string, flags: SyncFlags): Promise<ExitCode> {
@@ -144,6 +147,11 @@ export async function syncCommand(dataset: string, flags: SyncFlags): Promise<Ex
             ]
           : []),
         ...failures.map((f) => `  failed: ${f.key}: ${f.error}`),
+        ...(summary.manifest_refused
+          ? [
+              `manifest not written: .edf counts differ from expected_counts in datasets.yaml (${summary.manifest_refused}); finish the download, or pass --allow-partial to write it anyway`,
+            ]
+          : []),
         ...(report && report.state !== "failed" ? [report.line] : []),
         ...(summary.interrupted ? ["run the same command again to continue where it stopped"] : []),
       ];
