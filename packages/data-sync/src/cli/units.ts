@@ -15,7 +15,8 @@ export function parseSize(flag: string, value: string): number {
 }
 
 export function parseIntFlag(flag: string, value: string, min: number, max: number): number {
-  const n = Number(value);
+  // Number() also reads "0x10", "1e2" and " 16": a count is plain decimal digits.
+  const n = /^\d+$/.test(value) ? Number(value) : Number.NaN;
   if (!Number.isInteger(n) || n < min || n > max) {
     throw new UsageError(`${flag}: "${value}" must be a whole number from ${min} to ${max}`);
   }
