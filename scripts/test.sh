@@ -9,4 +9,5 @@ bash scripts/bootstrap.sh
 source packages/ci-cache/client-env.sh
 pnpm lint
 pnpm typecheck
-pnpm test
+# --continue: one run reports every failing package, not just the first
+pnpm test --continue
