@@ -5,8 +5,8 @@ import { startFaultProxy } from "@bgb/testkit";
 import { expect, test } from "vitest";
 import { emptyState } from "../src/engine/journal/state.ts";
 import { planFile } from "../src/engine/plan.ts";
+import { sameIdentity } from "../src/engine/source.ts";
 import { localSource } from "../src/source/local-source.ts";
-import { sameIdentity } from "../src/source/source.ts";
 import { expectBucketMatches, MiB, newBucket, runCli, s3, syncArgs, tempDir } from "./support.ts";
 
 test("a directory symlink loop, or a link to a folder already in the tree, adds no copy of it", async () => {

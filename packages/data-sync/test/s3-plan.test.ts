@@ -3,8 +3,9 @@ import { describe, expect, test } from "vitest";
 import { emptyState } from "../src/engine/journal/state.ts";
 import { MiB } from "../src/engine/part-size.ts";
 import { makePlan } from "../src/engine/plan.ts";
-import { listedEtag, parseS3Url } from "../src/source/s3-source.ts";
-import type { SourceEntry } from "../src/source/source.ts";
+import type { SourceEntry } from "../src/engine/source.ts";
+import { listedEtag } from "../src/engine/source.ts";
+import { parseS3Url } from "../src/source/s3-source.ts";
 
 const entry = (relPath: string, size: number, sha?: string): SourceEntry => ({
   relPath,

@@ -2,7 +2,7 @@
 import { EXIT, type ExitCode, errorEvent, ignoreClosedOutput } from "@bgb/shared";
 import { CommanderError } from "commander";
 import { FatalError, InterruptedError, UsageError } from "../engine/errors.ts";
-import { StoreError } from "../storage/store.ts";
+import { StoreError } from "../engine/store.ts";
 import { buildProgram } from "./program.ts";
 
 function exitFor(err: unknown): { code: ExitCode; message: string } {

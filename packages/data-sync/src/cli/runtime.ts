@@ -2,12 +2,12 @@
 import { UsageError } from "../engine/errors.ts";
 import { capAbortListeners } from "../engine/limits.ts";
 import { MiB } from "../engine/part-size.ts";
+import type { Source } from "../engine/source.ts";
+import type { ObjectStore } from "../engine/store.ts";
 import { httpSource } from "../source/http-source.ts";
 import { localSource } from "../source/local-source.ts";
 import { s3Source } from "../source/s3-source.ts";
-import type { Source } from "../source/source.ts";
 import { createS3Store } from "../storage/s3-store.ts";
-import type { ObjectStore } from "../storage/store.ts";
 import { jsonRenderer } from "./render/json-renderer.ts";
 import type { Renderer } from "./render/renderer.ts";
 import { textRenderer } from "./render/text-renderer.ts";

@@ -14,7 +14,7 @@ import type { DatasetLayout } from "@bgb/shared/manifest";
 import { UsageError } from "../engine/errors.ts";
 import { makeFilter } from "../engine/glob.ts";
 import { checkPrefix } from "../engine/keys.ts";
-import { type EndpointChoice, resolveEndpoint } from "../storage/endpoint.ts";
+import { type EndpointChoice, resolveEndpoint } from "./endpoint.ts";
 
 export interface TargetFlags {
   config?: string;

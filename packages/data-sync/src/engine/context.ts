@@ -1,11 +1,12 @@
 // Everything a file transfer needs, built once per run by sync.ts.
-import type { Source } from "../source/source.ts";
-import type { ObjectStore } from "../storage/store.ts";
+
 import type { BufferPool } from "./buffer-pool.ts";
 import type { CopyRoute } from "./copy-file.ts";
 import type { EmitFn } from "./events.ts";
 import type { OpenJournal } from "./journal/journal.ts";
 import type { BandwidthLimit, Budget } from "./limits.ts";
+import type { Source } from "./source.ts";
+import type { ObjectStore } from "./store.ts";
 
 export interface TransferContext {
   store: ObjectStore;

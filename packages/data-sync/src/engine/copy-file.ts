@@ -9,15 +9,15 @@
 // the file is reported. (A kill between the copy and the delete leaves it there, unjournaled and
 // unlisted by any manifest: the manifest was moved aside before the key was replaced, and the next
 // run copies and checks it again.)
-import { listedEtag, type RemoteSource } from "../source/s3-source.ts";
-import { type SourceEntry, sameIdentity } from "../source/source.ts";
-import { type CopySource, StoreError } from "../storage/store.ts";
+
 import type { TransferContext } from "./context.ts";
 import { compositeSha256 } from "./hashing.ts";
 import type { FileIdentity } from "./journal/records.ts";
 import type { ActiveUpload } from "./journal/state.ts";
 import { partCount, partRange, partSizeFor } from "./part-size.ts";
 import { type PlanItem, replanForSize } from "./plan.ts";
+import { listedEtag, type RemoteSource, type SourceEntry, sameIdentity } from "./source.ts";
+import { type CopySource, StoreError } from "./store.ts";
 import { abandon, type TransferResult, transferFile } from "./transfer-file.ts";
 
 /** The way an object went into the bucket (reported per file). */

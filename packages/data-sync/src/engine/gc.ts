@@ -1,7 +1,8 @@
 // `gc`: abort multipart uploads under the prefix that this tool started and no longer tracks.
-import { type ObjectStore, type RemoteUpload, StoreError } from "../storage/store.ts";
+
 import type { OpenJournal } from "./journal/journal.ts";
 import type { JournalState } from "./journal/state.ts";
+import { type ObjectStore, type RemoteUpload, StoreError } from "./store.ts";
 
 export interface GcDecision {
   upload: RemoteUpload;

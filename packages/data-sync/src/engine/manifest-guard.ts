@@ -2,11 +2,11 @@
 // has begun to replace: before the first object the current manifest lists is overwritten, the
 // manifest is moved aside to PREVIOUS_MANIFEST_NAME; a new one is written when every file is in.
 import { MANIFEST_NAME, parseManifest } from "@bgb/shared/manifest";
-import { type ObjectStore, StoreError } from "../storage/store.ts";
 import type { EmitFn } from "./events.ts";
 import { sha256b64 } from "./hashing.ts";
 import type { OpenJournal } from "./journal/journal.ts";
 import { PREVIOUS_MANIFEST_NAME } from "./keys.ts";
+import { type ObjectStore, StoreError } from "./store.ts";
 
 export type BeforeReplace = (relPath: string) => Promise<void>;
 

@@ -1,10 +1,11 @@
 // Pure planning: the walk and the journal in, one decision per file out. --dry-run and
 // `status` print this; the executor carries it out.
-import type { SourceEntry } from "../source/source.ts";
-import { sameIdentity } from "../source/source.ts";
+
 import type { ActiveUpload, JournalState } from "./journal/state.ts";
 import { partCount, partSizeFor } from "./part-size.ts";
 import type { RemoteIndex } from "./remote-index.ts";
+import type { SourceEntry } from "./source.ts";
+import { sameIdentity } from "./source.ts";
 
 export type PlanItem =
   | { kind: "skip"; entry: SourceEntry; reason: string }

@@ -2,7 +2,7 @@
 // for anything (a new machine, a wiped state directory): the manifest (GET) and one listing.
 // The planner uses it to adopt instead of re-sending, without a HEAD per file.
 import { MANIFEST_NAME, parseManifest } from "@bgb/shared/manifest";
-import { type ObjectStore, StoreError } from "../storage/store.ts";
+import { type ObjectStore, StoreError } from "./store.ts";
 
 export interface RemoteObject {
   size: number;

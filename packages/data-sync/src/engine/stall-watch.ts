@@ -1,7 +1,7 @@
 // A run-level cutoff. The per-socket --request-timeout catches silence, not a server that
 // answers one byte at a time forever; this catches any run in which no request to the bucket
 // has completed for --stall-timeout, and stops it (journal intact: the next run continues).
-import type { ObjectStore } from "../storage/store.ts";
+import type { ObjectStore } from "./store.ts";
 
 export interface StallWatch {
   /** the store, with every completed request counting as progress */

@@ -1,8 +1,6 @@
 // Moving one file into the bucket: a single PUT, a new multipart upload, or the continuation
 // of one a previous run left behind. Every byte sent carries a SHA-256 the server checks.
 import { createHash } from "node:crypto";
-import { type OpenedFile, type SourceEntry, sameIdentity } from "../source/source.ts";
-import { StoreError } from "../storage/store.ts";
 import type { TransferContext } from "./context.ts";
 import type { FileOutcome } from "./events.ts";
 import { compositeSha256, sha256b64 } from "./hashing.ts";
@@ -10,6 +8,8 @@ import type { FileIdentity } from "./journal/records.ts";
 import type { ActiveUpload } from "./journal/state.ts";
 import { partCount, partRange } from "./part-size.ts";
 import { type PlanItem, replanForSize } from "./plan.ts";
+import { type OpenedFile, type SourceEntry, sameIdentity } from "./source.ts";
+import { StoreError } from "./store.ts";
 
 export interface TransferResult {
   outcome: FileOutcome;

@@ -4,11 +4,11 @@
 // "unverified", never a match: a size that agrees proves nothing.
 import { MANIFEST_NAME, type ManifestFile, parseManifest } from "@bgb/shared/manifest";
 import pLimit from "p-limit";
-import type { ObjectHead, ObjectStore } from "../storage/store.ts";
-import { StoreError } from "../storage/store.ts";
 import { FatalError } from "./errors.ts";
 import type { JournalState } from "./journal/state.ts";
 import { PREVIOUS_MANIFEST_NAME } from "./keys.ts";
+import type { ObjectHead, ObjectStore } from "./store.ts";
+import { StoreError } from "./store.ts";
 
 export interface VerifyProblem {
   key: string;

@@ -6,7 +6,13 @@ import pLimit from "p-limit";
 import { FatalError, InterruptedError, UsageError } from "../engine/errors.ts";
 import type { FileIdentity } from "../engine/journal/records.ts";
 import { checkRelPath } from "../engine/keys.ts";
-import type { OpenedFile, Source, SourceEntry, SourceListing, SourceProblem } from "./source.ts";
+import type {
+  OpenedFile,
+  Source,
+  SourceEntry,
+  SourceListing,
+  SourceProblem,
+} from "../engine/source.ts";
 
 export interface HttpSourceOptions {
   /** HEAD requests in flight while listing */

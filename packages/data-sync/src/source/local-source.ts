@@ -4,7 +4,7 @@ import { join, relative, sep } from "node:path";
 import { FatalError } from "../engine/errors.ts";
 import type { FileIdentity } from "../engine/journal/records.ts";
 import { checkRelPath } from "../engine/keys.ts";
-import type { OpenedFile, Source, SourceEntry, SourceListing } from "./source.ts";
+import type { OpenedFile, Source, SourceEntry, SourceListing } from "../engine/source.ts";
 
 /**
  * Size, nanosecond mtime and inode. Not the device number: it changes when a disk is remounted

@@ -6,34 +6,27 @@
 
 import { setTimeout as sleep } from "node:timers/promises";
 import { FatalError, UsageError } from "../engine/errors.ts";
-import type { FileIdentity } from "../engine/journal/records.ts";
 import { checkRelPath } from "../engine/keys.ts";
+import {
+  changeToken,
+  listedEtag,
+  type OpenedFile,
+  type S3Source,
+  type SourceEntry,
+  type SourceListing,
+  type SourceProblem,
+} from "../engine/source.ts";
 import {
   type ListedObject,
   type ObjectStore,
   StoreError,
   type StoreErrorKind,
-} from "../storage/store.ts";
+} from "../engine/store.ts";
 import { parseChecksums } from "./http-source.ts";
-import type { OpenedFile, Source, SourceEntry, SourceListing, SourceProblem } from "./source.ts";
-
-/** Where an S3 source lives: what a server-side copy needs. */
-export interface RemoteSource {
-  store: ObjectStore;
-  bucket: string;
-  prefix: string;
-  anonymous: boolean;
-}
-
-export interface S3Source extends Source {
-  remote: RemoteSource;
-}
 
 /** Read failures worth another try: a reset or silence mid-body, a 5xx after retries. */
 const RETRIED = new Set<StoreErrorKind>(["other", "timeout", "unreachable"]);
 const READ_TRIES = 4;
-
-export const isS3Source = (s: Source): s is S3Source => "remote" in s;
 
 /** `s3://bucket/prefix/` -> bucket and prefix ("" or ending in "/"). */
 export function parseS3Url(url: string): { bucket: string; prefix: string } {
@@ -50,21 +43,6 @@ export function parseS3Url(url: string): { bucket: string; prefix: string } {
     throw new UsageError(`source ${url}: the prefix must not start with "/" or contain "//"`);
   }
   return { bucket, prefix };
-}
-
-/**
- * The change token: a replaced object has a new ETag (or at least a new Last-Modified). Seconds
- * only: ListObjectsV2 and HEAD report Last-Modified at different precisions.
- */
-function token(etag: string, lastModified: Date | undefined): string {
-  const t = lastModified ? new Date(Math.floor(lastModified.getTime() / 1000) * 1000) : undefined;
-  return t ? `${etag}@${t.toISOString()}` : etag;
-}
-
-/** The ETag the listing saw, from an entry's change token. */
-export function listedEtag(entry: FileIdentity): string | undefined {
-  const etag = entry.mtime.split("@")[0];
-  return etag ? etag : undefined;
 }
 
 export function s3Source(
@@ -137,7 +115,7 @@ export function s3Source(
         relPath: key.rel,
         ...(raw !== key.rel ? { sourcePath: raw } : {}),
         size: o.size,
-        mtime: token(o.etag, o.lastModified),
+        mtime: changeToken(o.etag, o.lastModified),
         id: idOf(o.key),
         ...(sha ? { expectedSha256: sha } : {}),
       });
@@ -177,7 +155,7 @@ export function s3Source(
         if (!head) throw new Error(`${idOf(key)} is gone from the source`);
         return {
           size: head.size,
-          mtime: token(head.etag ?? "", head.lastModified),
+          mtime: changeToken(head.etag ?? "", head.lastModified),
           id: idOf(key),
         };
       },

@@ -18,9 +18,9 @@ import {
   UploadPartCommand,
   UploadPartCopyCommand,
 } from "@aws-sdk/client-s3";
+import type { EndpointChoice } from "@bgb/shared";
 import { describeEndpoint } from "@bgb/shared";
 import { classifyS3Error, createS3Client, probeBucket, type S3Failure } from "@bgb/shared/s3";
-import type { EndpointChoice } from "./endpoint.ts";
 import {
   type CopySource,
   type ListedObject,
@@ -30,7 +30,7 @@ import {
   type RemoteUpload,
   type RequestOptions,
   StoreError,
-} from "./store.ts";
+} from "../engine/store.ts";
 
 export interface S3StoreOptions {
   bucket: string;

@@ -5,8 +5,8 @@ import { runGc } from "../../engine/gc.ts";
 import { openJournal, readJournal } from "../../engine/journal/journal.ts";
 import { splitKeyCollisions } from "../../engine/keys.ts";
 import { makePlan } from "../../engine/plan.ts";
+import { StoreError } from "../../engine/store.ts";
 import { verifyBucket } from "../../engine/verify.ts";
-import { StoreError } from "../../storage/store.ts";
 import {
   cancellation,
   makeSource,

@@ -3,8 +3,8 @@
 // without reading it. Best-effort: the data and manifest are in whatever happens here.
 import { buildReport, gatherDataset, REPORT_NAME, renderJson } from "@bgb/dataset-report/engine";
 import { sha256b64 } from "../../engine/hashing.ts";
-import type { Source } from "../../source/source.ts";
-import type { ObjectStore } from "../../storage/store.ts";
+import type { Source } from "../../engine/source.ts";
+import type { ObjectStore } from "../../engine/store.ts";
 import type { Target } from "../target.ts";
 import { sourceReader } from "./report.ts";
 

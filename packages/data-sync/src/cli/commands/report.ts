@@ -5,7 +5,7 @@ import { type DatasetReader, emitReport, gatherDataset } from "@bgb/dataset-repo
 import { EXIT, type ExitCode } from "@bgb/shared";
 import { MANIFEST_NAME, parseManifest } from "@bgb/shared/manifest";
 import { FatalError, UsageError } from "../../engine/errors.ts";
-import type { Source, SourceEntry, SourceListing } from "../../source/source.ts";
+import type { Source, SourceEntry, SourceListing } from "../../engine/source.ts";
 import { makeSource, makeStore } from "../runtime.ts";
 import { resolveTarget, type Target, type TargetFlags } from "../target.ts";
 

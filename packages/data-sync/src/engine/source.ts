@@ -1,5 +1,6 @@
 // A dataset source: where the bytes come from. The engine reads through this, never fs directly.
-import type { FileIdentity } from "../engine/journal/records.ts";
+import type { FileIdentity } from "./journal/records.ts";
+import type { ObjectStore } from "./store.ts";
 
 export interface SourceEntry extends FileIdentity {
   /** key relative to the prefix: normalised, "/"-separated, never escaping */
@@ -43,4 +44,37 @@ const withoutDevice = (id: string) => (/^\d+:\d+$/.test(id) ? id.slice(id.indexO
 
 export function sameIdentity(a: FileIdentity, b: FileIdentity): boolean {
   return a.size === b.size && a.mtime === b.mtime && withoutDevice(a.id) === withoutDevice(b.id);
+}
+
+/**
+ * A source in a bucket (source/s3-source.ts): the engine may copy its objects server-side when
+ * the destination is on the same endpoint (engine/copy-file.ts). `remote` says where.
+ */
+export interface RemoteSource {
+  store: ObjectStore;
+  bucket: string;
+  prefix: string;
+  anonymous: boolean;
+}
+
+export interface S3Source extends Source {
+  remote: RemoteSource;
+}
+
+export const isS3Source = (s: Source): s is S3Source => "remote" in s;
+
+/**
+ * A bucket source's change token: a replaced object has a new ETag (or at least a new
+ * Last-Modified). Seconds only: ListObjectsV2 and HEAD report Last-Modified at different
+ * precisions.
+ */
+export function changeToken(etag: string, lastModified: Date | undefined): string {
+  const t = lastModified ? new Date(Math.floor(lastModified.getTime() / 1000) * 1000) : undefined;
+  return t ? `${etag}@${t.toISOString()}` : etag;
+}
+
+/** The ETag the listing saw, from an entry's change token (a copy is pinned to it). */
+export function listedEtag(entry: FileIdentity): string | undefined {
+  const etag = entry.mtime.split("@")[0];
+  return etag ? etag : undefined;
 }

@@ -1,5 +1,5 @@
 // The endpoint decision lives in @bgb/shared (the launcher must decide exactly the same way);
-// here a bad value becomes a usage error naming the flag.
+// here, in the CLI, a bad value becomes a usage error naming the flag or the config field.
 import { type EndpointChoice, resolveEndpoint as resolve } from "@bgb/shared";
 import { UsageError } from "../engine/errors.ts";
 
