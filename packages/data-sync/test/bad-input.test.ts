@@ -114,6 +114,23 @@ test("an unknown access key is access denied (as the launcher says), not a missi
   );
 });
 
+test("a key over 1,024 bytes counting the real prefix is refused; the others go on, exit 1", async () => {
+  // 973 bytes of path: fine alone (what the sources checked before), 1,073 with the prefix
+  const dir = tempDir("longkey");
+  const deep = join(dir, "edf", ..."abcd".split("").map((c) => c.repeat(240)));
+  mkdirSync(deep, { recursive: true });
+  writeFileSync(join(deep, "x.edf"), "0       long");
+  writeFileSync(join(dir, "edf", "ok.edf"), "0       short");
+  const prefix = `${"p".repeat(99)}/`;
+  const r = await runCli("sync", [...targetArgs("tuh", dir, bucket, state), "--prefix", prefix]);
+  expect(r.code).toBe(1);
+  expect(r.stderr).toMatch(
+    /failed: edf\/a{240}\/.*x\.edf: refused: key .* is 1073 bytes, S3 allows 1024/,
+  );
+  expect(r.stdout).toMatch(/1 failed/);
+  cleanup(dir);
+});
+
 test("unreachable endpoint -> exit 3", async () => {
   const r = await runCli("sync", base(["--endpoint", "http://127.0.0.1:9"]));
   expect(r.code).toBe(3);

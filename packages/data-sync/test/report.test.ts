@@ -148,7 +148,7 @@ test("--from-bucket without a manifest in the bucket: exit 3 and what to do", as
 
 test("a source file named .bgb-report.json is refused (the key is the report's)", async () => {
   const { checkRelPath } = await import("../src/engine/keys.ts");
-  expect(checkRelPath(".bgb-report.json", "tuh/")).toEqual({
+  expect(checkRelPath(".bgb-report.json")).toEqual({
     ok: false,
     why: ".bgb-report.json is reserved for the dataset report",
   });

@@ -59,15 +59,15 @@ describe("globs", () => {
 
 describe("keys", () => {
   test("paths that could escape or confuse the prefix are refused", () => {
-    expect(checkRelPath("edf/a.edf", "tuh/")).toEqual({ ok: true, rel: "edf/a.edf" });
-    expect(checkRelPath("../x", "tuh/").ok).toBe(false);
-    expect(checkRelPath("a//b", "tuh/").ok).toBe(false);
-    expect(checkRelPath("a\\b", "tuh/").ok).toBe(false);
-    expect(checkRelPath("a\u0001b", "tuh/").ok).toBe(false);
-    expect(checkRelPath(".bgb-manifest.json", "tuh/").ok).toBe(false);
-    expect(checkRelPath("x".repeat(1030), "tuh/").ok).toBe(false);
+    expect(checkRelPath("edf/a.edf")).toEqual({ ok: true, rel: "edf/a.edf" });
+    expect(checkRelPath("../x").ok).toBe(false);
+    expect(checkRelPath("a//b").ok).toBe(false);
+    expect(checkRelPath("a\\b").ok).toBe(false);
+    expect(checkRelPath("a\u0001b").ok).toBe(false);
+    expect(checkRelPath(".bgb-manifest.json").ok).toBe(false);
+    expect(checkRelPath("x".repeat(1030)).ok).toBe(true); // the length is the engine's, with the prefix
     // NFC: the same name typed two ways is one key
-    expect(checkRelPath("e\u0301.edf", "")).toEqual({ ok: true, rel: "\u00e9.edf" });
+    expect(checkRelPath("e\u0301.edf")).toEqual({ ok: true, rel: "\u00e9.edf" });
   });
   test("prefixes end in / and stay plain", () => {
     expect(checkPrefix("tuh/")).toBeUndefined();

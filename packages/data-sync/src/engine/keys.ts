@@ -9,8 +9,11 @@ export const PREVIOUS_MANIFEST_NAME = ".bgb-manifest.previous.json";
 
 export type KeyCheck = { ok: true; rel: string } | { ok: false; why: string };
 
-/** Normalises a source-relative path and refuses what could escape or confuse the prefix. */
-export function checkRelPath(raw: string, prefix: string): KeyCheck {
+/**
+ * Normalises a source-relative path and refuses what could escape or confuse the prefix. The
+ * key's length depends on the prefix, which a source does not know: see splitLongKeys.
+ */
+export function checkRelPath(raw: string): KeyCheck {
   const rel = raw.normalize("NFC");
   const segments = rel.split("/");
   if (rel === "" || rel.startsWith("/")) return { ok: false, why: "absolute or empty path" };
@@ -24,10 +27,26 @@ export function checkRelPath(raw: string, prefix: string): KeyCheck {
   if (rel === MANIFEST_NAME || rel === PREVIOUS_MANIFEST_NAME)
     return { ok: false, why: `${rel} is reserved for the dataset manifest` };
   if (rel === REPORT_NAME) return { ok: false, why: `${rel} is reserved for the dataset report` };
-  if (Buffer.byteLength(prefix + rel, "utf8") > MAX_KEY_BYTES) {
-    return { ok: false, why: `key is longer than ${MAX_KEY_BYTES} bytes` };
-  }
   return { ok: true, rel };
+}
+
+/** S3 refuses keys over 1,024 bytes: counted with the real prefix, once, by the engine. */
+export function splitLongKeys<T extends { relPath: string }>(
+  entries: readonly T[],
+  prefix: string,
+): { kept: T[]; tooLong: { relPath: string; message: string }[] } {
+  const kept: T[] = [];
+  const tooLong: { relPath: string; message: string }[] = [];
+  for (const e of entries) {
+    const bytes = Buffer.byteLength(prefix + e.relPath, "utf8");
+    if (bytes <= MAX_KEY_BYTES) kept.push(e);
+    else
+      tooLong.push({
+        relPath: e.relPath,
+        message: `refused: key ${JSON.stringify(prefix)} + path is ${bytes} bytes, S3 allows ${MAX_KEY_BYTES}; shorten the path or the prefix`,
+      });
+  }
+  return { kept, tooLong };
 }
 
 export function checkPrefix(prefix: string): string | undefined {

@@ -11,7 +11,7 @@ import { countsMismatch } from "./expected-counts.ts";
 import { cleanupLeftovers } from "./gc.ts";
 import { sha256b64 } from "./hashing.ts";
 import { type OpenJournal, openJournal, readJournal } from "./journal/journal.ts";
-import { PREVIOUS_MANIFEST_NAME, splitKeyCollisions } from "./keys.ts";
+import { PREVIOUS_MANIFEST_NAME, splitKeyCollisions, splitLongKeys } from "./keys.ts";
 import { BandwidthLimit, Budget, capAbortListeners, MemoryBudget } from "./limits.ts";
 import { manifestGuard } from "./manifest-guard.ts";
 import { makePlan, type Plan } from "./plan.ts";
@@ -90,8 +90,9 @@ function errorText(err: unknown): string {
 
 export async function runSync(o: SyncOptions): Promise<SyncSummary> {
   const listed = await o.source.list(o.filter);
-  const { unique, collisions } = splitKeyCollisions(listed.entries);
-  const listing = { entries: unique, problems: [...listed.problems, ...collisions] };
+  const { kept, tooLong } = splitLongKeys(listed.entries, o.prefix);
+  const { unique, collisions } = splitKeyCollisions(kept);
+  const listing = { entries: unique, problems: [...listed.problems, ...tooLong, ...collisions] };
   const failures: Failure[] = listing.problems.map((p) => ({ key: p.relPath, error: p.message }));
   for (const f of failures) o.emit({ event: "file_failed", key: f.key, error: f.error });
   if (listing.entries.length === 0 && failures.length === 0) {

@@ -169,7 +169,7 @@ export async function httpSource(
     const wanted: { rel: string; raw: string; sha?: string }[] = [];
     for (const [raw, sha] of [...parsed.sums, [sumsName, undefined] as const]) {
       if (!filter(raw)) continue;
-      const key = checkRelPath(raw, "");
+      const key = checkRelPath(raw);
       if (!key.ok) problems.push({ relPath: raw, message: `refused: ${key.why}` });
       else wanted.push({ rel: key.rel, raw, ...(sha ? { sha } : {}) });
     }

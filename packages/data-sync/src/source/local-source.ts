@@ -86,7 +86,7 @@ export async function localSource(root: string): Promise<Source> {
         }
         if (!isFile) continue; // sockets, fifos, devices: not data
         if (!filter(rel)) continue;
-        const key = checkRelPath(rel, "");
+        const key = checkRelPath(rel);
         if (!key.ok) {
           out.problems.push({ relPath: rel, message: `refused: ${key.why}` });
           continue;

@@ -105,7 +105,7 @@ export function s3Source(
       const raw = o.key.slice(prefix.length);
       seen.add(raw);
       if (!filter(raw)) continue;
-      const key = checkRelPath(raw, "");
+      const key = checkRelPath(raw);
       if (!key.ok) {
         problems.push({ relPath: raw, message: `refused: ${key.why}` });
         continue;
