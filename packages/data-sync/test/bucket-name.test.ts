@@ -22,10 +22,16 @@ test.each(["bgb-data", "a.b.c", "123", "data-2026.v1"])("%s is valid", (name) =>
   expect(bucketNameProblem(name)).toBeUndefined();
 });
 
-test("--concurrency 0x10 exits 2 at parse time with one line naming the flag", async () => {
+test("--bucket a..b and --concurrency 0x10 exit 2 at parse time with one line naming the flag", async () => {
   const bucket = await newBucket();
   const src = tempDir("bn");
   writeFileSync(join(src, "a.edf"), "x"); // a source that would sync if the flag were taken
+  const bad = await runCli("sync", targetArgs("tuh", src, "a..b", tempDir("st")));
+  expect(bad.code).toBe(2);
+  expect(bad.stderr).toMatch(/--bucket: "a\.\.b" .*two adjacent periods/);
+  const ip = await runCli("sync", targetArgs("tuh", src, "192.168.5.4", tempDir("st")));
+  expect(ip.code).toBe(2);
+  expect(ip.stderr).toMatch(/--bucket: "192\.168\.5\.4" .*IP address/);
   const hex = await runCli("sync", [
     ...targetArgs("tuh", src, bucket, tempDir("st")),
     "--concurrency",

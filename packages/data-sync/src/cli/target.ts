@@ -11,6 +11,7 @@ import {
   resolveEndpoint as resolveSharedEndpoint,
 } from "@bgb/shared";
 import type { DatasetLayout } from "@bgb/shared/manifest";
+import { bucketNameProblem } from "../engine/bucket-name.ts";
 import { UsageError } from "../engine/errors.ts";
 import { makeFilter } from "../engine/glob.ts";
 import { checkPrefix } from "../engine/keys.ts";
@@ -89,9 +90,10 @@ export function resolveTarget(dataset: string, flags: TargetFlags): Target {
   const prefixProblem = checkPrefix(prefix);
   if (prefixProblem) throw new UsageError(`--prefix: ${prefixProblem}`);
   const bucket = flags.bucket ?? def.bucket;
-  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) {
+  const bucketProblem = bucketNameProblem(bucket);
+  if (bucketProblem) {
     throw new UsageError(
-      `--bucket: "${bucket}" is not a valid bucket name (3-63 lower-case letters, digits, . and -)`,
+      `--bucket: "${bucket}" is not a bucket name S3 accepts: it ${bucketProblem}${flags.bucket ? "" : ` (datasets.${dataset}.bucket in the config)`}`,
     );
   }
   const endpoint = resolveEndpoint(flags.endpoint, def.endpoint_url, def.region);
