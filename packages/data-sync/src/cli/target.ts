@@ -93,7 +93,7 @@ export function resolveTarget(dataset: string, flags: TargetFlags): Target {
   const bucketProblem = bucketNameProblem(bucket);
   if (bucketProblem) {
     throw new UsageError(
-      `--bucket: "${bucket}" is not a bucket name S3 accepts: it ${bucketProblem}${flags.bucket ? "" : ` (datasets.${dataset}.bucket in the config)`}`,
+      `--bucket: "${bucket}" is not a valid bucket name: it ${bucketProblem}${flags.bucket ? "" : ` (datasets.${dataset}.bucket in the config)`}`,
     );
   }
   const endpoint = resolveEndpoint(flags.endpoint, def.endpoint_url, def.region);
