@@ -1,16 +1,14 @@
 // The one error boundary: typed errors become one line and a documented exit code.
 import { EXIT, type ExitCode, errorEvent, ignoreClosedOutput } from "@bgb/shared";
 import { CommanderError } from "commander";
-import { FatalError, InterruptedError, UsageError } from "../engine/errors.ts";
-import { StoreError } from "../engine/store.ts";
+import { InterruptedError, isFatal, StoreError, UsageError } from "../engine/errors.ts";
 import { buildProgram } from "./program.ts";
 
 function exitFor(err: unknown): { code: ExitCode; message: string } {
   if (err instanceof UsageError) return { code: EXIT.usage, message: err.message };
-  if (err instanceof FatalError) return { code: EXIT.environment, message: err.message };
+  if (isFatal(err)) return { code: EXIT.environment, message: (err as Error).message };
   if (err instanceof InterruptedError) return { code: EXIT.interrupted, message: "interrupted" };
-  if (err instanceof StoreError)
-    return { code: err.fatal ? EXIT.environment : EXIT.failed, message: err.message };
+  if (err instanceof StoreError) return { code: EXIT.failed, message: err.message };
   const message = err instanceof Error ? err.message : String(err);
   return { code: EXIT.failed, message: `unexpected: ${message}` };
 }

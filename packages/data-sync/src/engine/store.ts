@@ -1,35 +1,8 @@
 // The one storage interface the engine sees. Only storage/s3-*.ts know the AWS SDK.
 
-export type StoreErrorKind =
-  | "not-found"
-  | "no-such-upload"
-  | "no-such-bucket"
-  | "access-denied"
-  | "no-credentials"
-  | "unreachable"
-  /** a connection went silent and retries ran out: this file fails, the run goes on */
-  | "timeout"
-  | "bad-digest"
-  | "not-implemented"
-  /** the source object is no longer the one listed (If-Match / copy-source-if-match refused) */
-  | "precondition-failed"
-  | "aborted"
-  | "other";
+// The store's errors are the engine's (errors.ts: one module, one notion of fatal).
 
-export class StoreError extends Error {
-  override name = "StoreError";
-  constructor(
-    readonly kind: StoreErrorKind,
-    message: string,
-    readonly status?: number,
-  ) {
-    super(message);
-  }
-  /** Errors that stop the whole run: nothing else can succeed either. */
-  get fatal(): boolean {
-    return ["no-such-bucket", "access-denied", "no-credentials", "unreachable"].includes(this.kind);
-  }
-}
+export { StoreError, type StoreErrorKind } from "./errors.ts";
 
 export interface RemotePart {
   partNumber: number;

@@ -5,7 +5,7 @@ import pLimit from "p-limit";
 import { BufferPool } from "./buffer-pool.ts";
 import type { TransferContext } from "./context.ts";
 import { type CopyRoute, copyOrStream, type RoutedResult } from "./copy-file.ts";
-import { FatalError, InterruptedError, UsageError } from "./errors.ts";
+import { FatalError, InterruptedError, isFatal, UsageError } from "./errors.ts";
 import type { EmitFn } from "./events.ts";
 import { countsMismatch } from "./expected-counts.ts";
 import { cleanupLeftovers } from "./gc.ts";
@@ -255,7 +255,7 @@ export async function runSync(o: SyncOptions): Promise<SyncSummary> {
               (err instanceof StoreError && err.kind === "aborted")
             )
               return;
-            if ((err instanceof StoreError && err.fatal) || err instanceof FatalError) {
+            if (isFatal(err)) {
               fatal ??= err;
               run.abort();
               return;
@@ -268,7 +268,7 @@ export async function runSync(o: SyncOptions): Promise<SyncSummary> {
     );
     o.signal.removeEventListener("abort", onAbort);
     stall.stop();
-    if (fatal) throw fatal instanceof StoreError ? new FatalError(fatal.message) : fatal;
+    if (fatal) throw fatal; // cli/main.ts: isFatal() -> exit 3
     const done = { path, copied: bytesCopied, readBack: bytesReadBack };
     const n = { uploaded, adopted, bytesSent };
     if (o.signal.aborted) return summarize(plan, failures, n, true, done);

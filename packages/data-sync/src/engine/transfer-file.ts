@@ -2,6 +2,7 @@
 // of one a previous run left behind. Every byte sent carries a SHA-256 the server checks.
 import { createHash } from "node:crypto";
 import type { TransferContext } from "./context.ts";
+import { isFatal, StoreError } from "./errors.ts";
 import type { FileOutcome } from "./events.ts";
 import { compositeSha256, sha256b64 } from "./hashing.ts";
 import type { FileIdentity } from "./journal/records.ts";
@@ -9,7 +10,6 @@ import type { ActiveUpload } from "./journal/state.ts";
 import { partCount, partRange } from "./part-size.ts";
 import { type PlanItem, replanForSize } from "./plan.ts";
 import { type OpenedFile, type SourceEntry, sameIdentity } from "./source.ts";
-import { StoreError } from "./store.ts";
 
 export interface TransferResult {
   outcome: FileOutcome;
@@ -150,7 +150,7 @@ export async function abandon(
     await ctx.store.abortMultipart(ctx.prefix + up.key, up.uploadId, { signal: ctx.signal });
   } catch (err) {
     if (!(err instanceof StoreError)) throw err;
-    if (err.fatal || err.kind === "aborted") throw err;
+    if (isFatal(err) || err.kind === "aborted") throw err;
     if (err.kind !== "no-such-upload") {
       // Forget it as a resumable upload but keep it owned so cleanup/gc retries the abort.
       ctx.journal.append({ t: "end", uploadId: up.uploadId, why: `${why} (abort failed)` });

@@ -98,7 +98,7 @@ export async function verifyBucket(
     if (err instanceof StoreError && err.kind === "not-found") {
       throw new FatalError(await noManifestReason(store, prefix, opts));
     }
-    throw err instanceof StoreError && err.fatal ? new FatalError(err.message) : err;
+    throw err;
   }
   const parsed = parseManifest(text);
   if (!parsed.ok) throw new FatalError(`s3://${store.bucket}/${manifestKey}: ${parsed.reason}`);

@@ -1,11 +1,9 @@
 // `data-sync status | verify | gc <dataset>`: thin adapters over the engine.
 import { EXIT, type ExitCode } from "@bgb/shared";
-import { FatalError } from "../../engine/errors.ts";
 import { runGc } from "../../engine/gc.ts";
 import { openJournal, readJournal } from "../../engine/journal/journal.ts";
 import { splitKeyCollisions } from "../../engine/keys.ts";
 import { makePlan } from "../../engine/plan.ts";
-import { StoreError } from "../../engine/store.ts";
 import { verifyBucket } from "../../engine/verify.ts";
 import {
   cancellation,
@@ -22,15 +20,6 @@ const print = (json: boolean | undefined, obj: object, lines: string[]) =>
   json
     ? process.stdout.write(`${JSON.stringify(obj)}\n`)
     : process.stdout.write(`${lines.join("\n")}\n`);
-
-async function storeCall<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (err instanceof StoreError && err.fatal) throw new FatalError(err.message);
-    throw err;
-  }
-}
 
 /** What a sync would do now, from the journal alone (no request to the bucket). */
 export async function statusCommand(dataset: string, flags: Flags): Promise<ExitCode> {
@@ -88,14 +77,13 @@ export async function verifyCommand(
   const s = transferSettings(flags);
   const store = makeStore(t, s);
   const { state } = readJournal(t.journalPath);
-  const r = await storeCall(() =>
-    verifyBucket(store, t.prefix, state, {
-      dataset,
-      deep: Boolean(flags.deep),
-      concurrency: s.concurrency,
-      signal: cancellation(),
-    }),
-  );
+  // a store failure that stops the run becomes exit 3 in cli/main.ts (isFatal)
+  const r = await verifyBucket(store, t.prefix, state, {
+    dataset,
+    deep: Boolean(flags.deep),
+    concurrency: s.concurrency,
+    signal: cancellation(),
+  });
   // Unverified is not verified: a size that agrees proves nothing about the bytes.
   const ok = r.problems.length === 0 && r.unverified.length === 0;
   print(flags.json, { event: "verify", dataset, ...r, ok, exit_code: ok ? 0 : 1 }, [
@@ -127,14 +115,12 @@ export async function gcCommand(
         prefix: t.prefix,
       });
   const state = journal?.state ?? readJournal(t.journalPath).state;
-  const r = await storeCall(() =>
-    runGc(store, t.prefix, state, {
-      all: Boolean(flags.all),
-      dryRun: Boolean(flags.dryRun),
-      signal: cancellation(),
-      ...(journal ? { journal } : {}),
-    }),
-  ).finally(() => journal?.close());
+  const r = await runGc(store, t.prefix, state, {
+    all: Boolean(flags.all),
+    dryRun: Boolean(flags.dryRun),
+    signal: cancellation(),
+    ...(journal ? { journal } : {}),
+  }).finally(() => journal?.close());
   const exit = r.failed.length ? EXIT.failed : EXIT.ok;
   print(
     flags.json,
