@@ -11,9 +11,9 @@ import {
   GetObjectCommand,
   HeadObjectCommand,
   ListMultipartUploadsCommand,
+  ListPartsCommand,
   PutObjectCommand,
   paginateListObjectsV2,
-  paginateListParts,
   type StorageClass,
   UploadPartCommand,
   UploadPartCopyCommand,
@@ -170,26 +170,35 @@ export function createS3Store(opts: S3StoreOptions): ObjectStore {
       if (!out.ETag) throw new StoreError("other", `UploadPart ${key} #${partNumber}: no ETag`);
       return out.ETag;
     },
+    // Not the SDK's paginateListParts: it follows NextPartNumberMarker without looking at
+    // IsTruncated, and versitygw sends that marker on the last page too (an endless loop).
     async listParts(key, uploadId, o) {
       const parts: RemotePart[] = [];
-      await call(`ListParts ${key}`, async () => {
-        const pages = paginateListParts(
-          { client, ...(o?.signal ? { abortSignal: o.signal } : {}) },
-          { Bucket: bucket, Key: key, UploadId: uploadId },
+      let marker: string | undefined;
+      for (;;) {
+        const out = await call(`ListParts ${key}`, () =>
+          client.send(
+            new ListPartsCommand({
+              Bucket: bucket,
+              Key: key,
+              UploadId: uploadId,
+              PartNumberMarker: marker,
+            }),
+            sig(o),
+          ),
         );
-        for await (const page of pages) {
-          for (const p of page.Parts ?? []) {
-            if (p.PartNumber === undefined || !p.ETag) continue;
-            parts.push({
-              partNumber: p.PartNumber,
-              etag: p.ETag,
-              size: p.Size ?? 0,
-              ...(p.ChecksumSHA256 ? { sha256: p.ChecksumSHA256 } : {}),
-            });
-          }
+        for (const p of out.Parts ?? []) {
+          if (p.PartNumber === undefined || !p.ETag) continue;
+          parts.push({
+            partNumber: p.PartNumber,
+            etag: p.ETag,
+            size: p.Size ?? 0,
+            ...(p.ChecksumSHA256 ? { sha256: p.ChecksumSHA256 } : {}),
+          });
         }
-      });
-      return parts;
+        if (!out.IsTruncated || !out.NextPartNumberMarker) return parts;
+        marker = out.NextPartNumberMarker;
+      }
     },
     async completeMultipart(key, uploadId, parts, o) {
       await call(`CompleteMultipartUpload ${key}`, () =>
