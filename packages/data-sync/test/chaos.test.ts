@@ -316,7 +316,7 @@ test(
     expect(failed["edf/delete.edf"]).toMatch(/ENOENT/);
     if (unprivileged) expect(failed["edf/locked.edf"]).toMatch(/EACCES/);
     expect(Object.keys(failed).some((k) => k.includes("loop"))).toBe(false);
-    expect(r.summary?.manifest_version).toBeUndefined();
+    expect(r.summary?.manifest_version).toBeNull();
     // The user fixes what was reported; the next run completes.
     unlinkSync(join(src, "edf", "fifo.edf"));
     unlinkSync(join(src, "edf", "Zoe\u0308.edf"));

@@ -178,7 +178,7 @@ describe("https source (CHB-MIT-shaped tree over a local web server)", () => {
       );
       expect(r.code).toBe(1);
       expect(r.summary?.files_failed).toBe(1);
-      expect(r.summary?.manifest_version).toBeUndefined();
+      expect(r.summary?.manifest_version).toBeNull();
       const failed = r.events.find((e) => e.event === "file_failed");
       expect(failed).toMatchObject({ key: "RECORDS" });
       expect(failed?.error).toMatch(/differs from its published SHA-256/);

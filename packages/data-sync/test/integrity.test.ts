@@ -67,7 +67,7 @@ test("two source names that normalise to one key fail that pair (exit 1), the re
   expect(failed).toHaveLength(1);
   expect(failed[0]?.key).toBe(NFC);
   expect(String(failed[0]?.error)).toMatch(/2 source files map to this key.*rename one/);
-  expect(r.summary?.manifest_version).toBeUndefined();
+  expect(r.summary?.manifest_version).toBeNull();
   await expect(
     client.send(new HeadObjectCommand({ Bucket: bucket, Key: "ds/.bgb-manifest.json" })),
   ).rejects.toThrow();

@@ -179,11 +179,11 @@ test("a bucket without an AbortIncompleteMultipartUpload rule gets one warning p
   const bucket = await newBucket();
   const proxy = await startFaultProxy({ upstream: s3.endpoint });
   // versitygw has no lifecycle API; the proxy answers as AWS does for a bucket without rules.
-  // The first bucket-level GET is the listing a run without a journal reads; the second asks
-  // for the lifecycle rules.
+  // Bucket-level GETs in order: the bucket probe (lists one key), the listing a run without a
+  // journal reads, then the lifecycle rules.
   proxy.setRules([
     {
-      match: { method: "GET", op: "Other", nth: 2, times: 1 },
+      match: { method: "GET", op: "Other", nth: 3, times: 1 },
       action: { kind: "status", status: 404, code: "NoSuchLifecycleConfiguration" },
     },
   ]);

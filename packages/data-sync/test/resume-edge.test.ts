@@ -86,7 +86,7 @@ test("no manifest is written while a file of the dataset is missing", async () =
   symlinkSync(join(src, "nowhere"), join(src, "broken.edf"));
   const r = await runCli("sync", syncArgs("tuh", src, bucket, dir("state"), ["--include", "**"]));
   expect(r.code).toBe(1);
-  expect(r.summary?.manifest_version).toBeUndefined();
+  expect(r.summary?.manifest_version).toBeNull();
   await expect(
     client.send(new HeadObjectCommand({ Bucket: bucket, Key: "ds/.bgb-manifest.json" })),
   ).rejects.toThrow();
