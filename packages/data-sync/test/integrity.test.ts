@@ -206,12 +206,12 @@ test("a complete sync whose cleanup may not list multipart uploads warns once an
   const state = tempDir("state");
   const proxy = await startFaultProxy({ upstream: s3.endpoint });
   try {
-    // ListMultipartUploads (and the lifecycle read) are bucket-level GETs: deny them all.
+    // A least-privilege policy without s3:ListBucketMultipartUploads (and without the lifecycle
+    // read): those two bucket-level GETs are denied; listing objects stays allowed.
+    const denied = { kind: "status", status: 403, code: "AccessDenied" } as const;
     proxy.setRules([
-      {
-        match: { op: "Other", method: "GET" },
-        action: { kind: "status", status: 403, code: "AccessDenied" },
-      },
+      { match: { method: "GET", query: "uploads" }, action: denied },
+      { match: { method: "GET", query: "lifecycle" }, action: denied },
     ]);
     const args = syncArgs("tuh", src, bucket, state, ["--include", "**", "--part-size", "5MiB"]);
     for (const round of [1, 2]) {

@@ -19,8 +19,8 @@ import { describeRequest, type FaultRule, RuleSet } from "../src/fault-proxy/rul
 
 const MiB = 1024 * 1024;
 const sha256 = (b: Uint8Array) => createHash("sha256").update(b).digest("base64");
-const req = (method: string, op: string, key = "k") =>
-  ({ method, op, bucket: "b", key }) as ReturnType<typeof describeRequest>;
+const req = (method: string, op: string, key = "k", params: string[] = []) =>
+  ({ method, op, bucket: "b", key, params }) as ReturnType<typeof describeRequest>;
 
 describe("describeRequest", () => {
   test.each([
@@ -54,6 +54,13 @@ describe("RuleSet", () => {
     return reqs.map((r) => set.pick(r)?.index ?? null);
   };
   const parts = (n: number) => Array.from({ length: n }, () => req("PUT", "UploadPart"));
+
+  test("a query rule fires only on requests carrying that sub-resource", () => {
+    const rules: FaultRule[] = [{ match: { method: "GET", query: "uploads" }, action: slow }];
+    const uploads = describeRequest("GET", "/b?uploads&prefix=p");
+    const listing = describeRequest("GET", "/b?list-type=2&max-keys=1");
+    expect(fires(rules, [listing, uploads, listing])).toEqual([null, 0, null]);
+  });
 
   test("without nth/times a rule fires on every match", () => {
     expect(fires([{ match: { op: "UploadPart" }, action: slow }], parts(3))).toEqual([0, 0, 0]);

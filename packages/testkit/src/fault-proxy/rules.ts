@@ -46,6 +46,8 @@ export interface RuleMatch {
   op?: S3Op | "Any";
   /** Prefix of the object key (path-style URLs: the path after the bucket, decoded). */
   keyPrefix?: string;
+  /** A query parameter the request carries, e.g. "uploads" (ListMultipartUploads) or "lifecycle". */
+  query?: string;
   /** Fire first on the Nth request (1-based) that reaches this rule and matches it. Default 1. */
   nth?: number;
   /** How many times the rule fires, on consecutive matches from the nth on. Default 1 when nth is set, else unlimited. */
@@ -62,6 +64,8 @@ export interface RequestInfo {
   op: S3Op;
   bucket: string;
   key: string;
+  /** Names of the query parameters (sub-resources such as `uploads`, `lifecycle`, `list-type`). */
+  params: string[];
 }
 
 // Query parameters that turn an object URL into a sub-resource call (tagging, ACL, ...).
@@ -86,7 +90,7 @@ export function describeRequest(method: string, url: string): RequestInfo {
   const slash = path.indexOf("/");
   const bucket = safeDecode(slash < 0 ? path : path.slice(0, slash));
   const key = slash < 0 ? "" : safeDecode(path.slice(slash + 1));
-  return { method: m, op: classify(m, q, key !== ""), bucket, key };
+  return { method: m, op: classify(m, q, key !== ""), bucket, key, params: [...q.keys()] };
 }
 
 function classify(m: string, q: URLSearchParams, hasKey: boolean): S3Op {
@@ -124,6 +128,7 @@ function predicate(match: RuleMatch | undefined, req: RequestInfo): boolean {
   if (match.method !== undefined && match.method.toUpperCase() !== req.method) return false;
   if (match.op !== undefined && match.op !== "Any" && match.op !== req.op) return false;
   if (match.keyPrefix !== undefined && !req.key.startsWith(match.keyPrefix)) return false;
+  if (match.query !== undefined && !req.params.includes(match.query)) return false;
   return true;
 }
 
