@@ -441,11 +441,12 @@ test(
 
     const proxy = await startFaultProxy({ upstream: s3.endpoint });
     try {
+      // Least privilege without s3:ListBucketMultipartUploads (nor the lifecycle read); listing
+      // objects stays allowed, as the bucket probe and the adoption listing need it.
+      const denied = { kind: "status", status: 403, code: "AccessDenied" } as const;
       proxy.setRules([
-        {
-          match: { op: "Other", method: "GET" },
-          action: { kind: "status", status: 403, code: "AccessDenied" },
-        },
+        { match: { method: "GET", query: "uploads" }, action: denied },
+        { match: { method: "GET", query: "lifecycle" }, action: denied },
       ]);
       edit(src, rand, 200);
       writeFileSync(join(src, replaced), randomBytes(11 * MiB)); // multipart: leaves an intent to clean
