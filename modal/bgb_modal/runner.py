@@ -25,6 +25,7 @@ infrastructure failures and time-outs, not a broken config.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -585,6 +586,18 @@ def run_train(job: TrainJob, hooks: Hooks | None = None) -> dict[str, Any]:
     interrupted: BaseException | None = None
     res: ChildResult | None = None
     with _StopSignal() as stop:
+        # The cache builder and the trainer run as children of this attempt alike: same log,
+        # deadline, stop signal and grace periods.
+        attempt_child = functools.partial(
+            run_child,
+            cwd=job.app_dir,
+            log_path=log_path,
+            out=out,
+            deadline=deadline,
+            stop=stop.event,
+            grace_s=job.stop_grace_s,
+            interrupt_grace_s=job.interrupt_grace_s,
+        )
         try:
             try:  # the shared cache first: built once, or reused (the log names it)
                 if job.cache_key is not None:
@@ -599,7 +612,7 @@ def run_train(job: TrainJob, hooks: Hooks | None = None) -> dict[str, Any]:
                             owner=f"{job.run}@{job.launch_id}",
                             python=job.python,
                         ),
-                        run=lambda cmd, header: run_child(
+                        run=lambda cmd, header: attempt_child(
                             cmd,
                             env=trainer_env(
                                 job.base_env,
@@ -607,13 +620,6 @@ def run_train(job: TrainJob, hooks: Hooks | None = None) -> dict[str, Any]:
                                 app_dir=job.app_dir,
                                 with_jobs=True,
                             ),
-                            cwd=job.app_dir,
-                            log_path=log_path,
-                            out=out,
-                            deadline=deadline,
-                            stop=stop.event,
-                            grace_s=job.stop_grace_s,
-                            interrupt_grace_s=job.interrupt_grace_s,
                             header=header,
                         ),
                         ops=VolumeOps(commit=hooks.commit, reload=hooks.reload),
@@ -624,16 +630,9 @@ def run_train(job: TrainJob, hooks: Hooks | None = None) -> dict[str, Any]:
                 failed = e.result if isinstance(e.result, ChildResult) else None
                 res = failed or ChildResult(1, None, 0.0)
             else:
-                res = run_child(
+                res = attempt_child(
                     argv,
                     env=env,
-                    cwd=job.app_dir,
-                    log_path=log_path,
-                    out=out,
-                    deadline=deadline,
-                    stop=stop.event,
-                    grace_s=job.stop_grace_s,
-                    interrupt_grace_s=job.interrupt_grace_s,
                     header=f"attempt {attempt['attempt']} (launch attempt {launch_attempt} of at "
                     f"most {job.max_attempts}) started {attempt['started_at']}"
                     + (" (resuming from last.pt)" if resume else ""),
