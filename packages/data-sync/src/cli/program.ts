@@ -3,9 +3,10 @@
 import { type ExitCode, exitCodesHelp } from "@bgb/shared";
 import { Command, Option } from "commander";
 import pkg from "../../package.json" with { type: "json" };
-import { gcCommand, statusCommand, verifyCommand } from "./commands/maintenance.ts";
-import { reportCommand } from "./commands/report.ts";
-import { syncCommand } from "./commands/sync.ts";
+
+// Each command is imported when it runs, never at start: `--help` and `--version` load only
+// commander and this file, not the AWS SDK, zod or the engine (docs/benchmarks.md, "Start-up").
+const maintenance = () => import("./commands/maintenance.ts");
 
 const EXIT_HELP = `
 ${exitCodesHelp()}
@@ -80,19 +81,21 @@ export function buildProgram(
 
   const sync = transferOptions(targetOptions(syncOnly ? program : program.command("sync")))
     .argument("<dataset>", "a name in configs/datasets.yaml (tuh, chbmit, ...)")
-    .action((dataset: string, flags) => run(syncCommand(dataset, flags)));
+    .action((dataset: string, flags) =>
+      run(import("./commands/sync.ts").then((c) => c.syncCommand(dataset, flags))),
+    );
   if (!syncOnly) {
     sync.description("upload what is missing, resume what was interrupted, write the manifest");
     targetOptions(program.command("status"))
       .description("what a sync would do now, from the journal alone")
       .option("--part-size <size>", "part size the plan assumes", "16MiB")
       .argument("<dataset>")
-      .action((d: string, f) => run(statusCommand(d, f)));
+      .action((d: string, f) => run(maintenance().then((c) => c.statusCommand(d, f))));
     targetOptions(program.command("verify"))
       .description("check every object of the manifest in the bucket (HEAD + checksums)")
       .option("--deep", "download each object and hash it")
       .argument("<dataset>")
-      .action((d: string, f) => run(verifyCommand(d, f)));
+      .action((d: string, f) => run(maintenance().then((c) => c.verifyCommand(d, f))));
     targetOptions(program.command("gc"))
       .description(
         "abort multipart uploads under the prefix that this tool started and no longer tracks",
@@ -100,7 +103,7 @@ export function buildProgram(
       .option("--all", "also abort uploads this tool did not start")
       .option("--dry-run", "list what would be aborted")
       .argument("<dataset>")
-      .action((d: string, f) => run(gcCommand(d, f)));
+      .action((d: string, f) => run(maintenance().then((c) => c.gcCommand(d, f))));
     program
       .command("report")
       .description(
@@ -121,7 +124,9 @@ export function buildProgram(
       .option("--prefix <p/>", "key prefix for --from-bucket (overrides the config)")
       .option("--endpoint <url>", "S3-compatible endpoint for --from-bucket")
       .argument("<dataset>")
-      .action((d: string, f) => run(reportCommand(d, f)));
+      .action((d: string, f) =>
+        run(import("./commands/report.ts").then((c) => c.reportCommand(d, f))),
+      );
   }
   return program;
 }
