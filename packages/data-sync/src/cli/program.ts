@@ -50,6 +50,11 @@ function transferOptions(cmd: Command): Command {
       "--dry-run",
       "print the plan, totals, request count and monthly storage cost; send nothing",
     )
+    .option("--verbose", "with --dry-run: also list every file and what it needs")
+    .option(
+      "--allow-partial",
+      "write the manifest although the .edf counts per split differ from expected_counts",
+    )
     .option("--verify-remote", "don't trust the journal: check each object in the bucket")
     .option(
       "--copy-threshold <size>",
