@@ -132,17 +132,21 @@ export function makeRenderer(f: { json?: boolean; progressInterval?: string }): 
   return textRenderer({ tty: Boolean(process.stdout.isTTY), intervalMs });
 }
 
-/** Ctrl-C / SIGTERM abort the run cleanly; a second Ctrl-C leaves at once. */
+/**
+ * Ctrl-C, SIGTERM and SIGHUP (a closed terminal) abort the run cleanly: parts in flight are
+ * journaled, the lock is released, exit 130. Only a second Ctrl-C means "leave now": `timeout`,
+ * systemd and CI runners may send SIGTERM more than once, and that must not abandon the clean stop.
+ */
 export function cancellation(): AbortSignal {
   const ac = new AbortController();
   capAbortListeners(ac.signal, MAX_CONCURRENCY); // verify and gc hand it to every request
-  let count = 0;
-  const on = () => {
-    count++;
-    if (count > 1) process.exit(130);
+  let interrupts = 0;
+  process.on("SIGINT", () => {
+    if (++interrupts > 1) process.exit(130);
     ac.abort();
-  };
-  process.on("SIGINT", on);
-  process.on("SIGTERM", on);
+  });
+  const stop = () => ac.abort();
+  process.on("SIGTERM", stop);
+  process.on("SIGHUP", stop);
   return ac.signal;
 }

@@ -282,6 +282,7 @@ export async function runSync(o: SyncOptions): Promise<SyncSummary> {
     return {
       ...summarize(plan, failures, n, false, done),
       manifest_version: manifestVersion ?? null,
+      manifest_refused: failures.length === 0 ? (refusal ?? null) : null,
     };
   } finally {
     journal.close();

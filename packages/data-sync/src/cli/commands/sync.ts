@@ -127,6 +127,8 @@ export async function syncCommand(dataset: string, flags: SyncFlags): Promise<Ex
     verifyRemote: Boolean(flags.verifyRemote),
     dryRun: Boolean(flags.dryRun),
     ...(flags.copyThreshold ? { copyThreshold: copyThreshold(flags.copyThreshold) } : {}),
+    expectedCounts: target.expectedCounts,
+    allowPartial: Boolean(flags.allowPartial),
     signal,
     emit: (e) => renderer.event(e),
   });
