@@ -154,6 +154,94 @@ describe("forwarding fidelity (local echo upstream)", () => {
   });
 });
 
+describe("WAN profile (local echo upstream)", () => {
+  /** An upstream that records when each request's head and body end arrive. */
+  async function echoUpstream() {
+    const arrived: { at: number; bytes: number }[] = [];
+    const echo = createServer((req, res) => {
+      const at = Date.now();
+      let bytes = 0;
+      req.on("data", (c: Buffer) => {
+        bytes += c.length;
+      });
+      req.on("end", () => {
+        arrived.push({ at, bytes });
+        res.end(String(bytes));
+      });
+    });
+    await new Promise<void>((r) => echo.listen(0, "127.0.0.1", r));
+    return { echo, arrived, url: `http://127.0.0.1:${(echo.address() as AddressInfo).port}` };
+  }
+  async function put(endpoint: string, body: Buffer) {
+    const r = request(`${endpoint}/b/k`, { method: "PUT", agent: false });
+    r.end(body);
+    const [res] = (await once(r, "response")) as [IncomingMessage];
+    let text = "";
+    for await (const c of res) text += c;
+    return { status: res.statusCode, text };
+  }
+
+  test("each request and each response waits its delay: counted, and never earlier", async () => {
+    const up = await echoUpstream();
+    const proxy = await startFaultProxy({
+      upstream: up.url,
+      wan: { requestDelayMs: 150, responseDelayMs: 100 },
+    });
+    try {
+      const t0 = Date.now();
+      const answers = await Promise.all([1, 2, 3].map(() => put(proxy.endpoint, randomBytes(10))));
+      const elapsed = Date.now() - t0;
+      expect(answers).toEqual([1, 2, 3].map(() => ({ status: 200, text: "10" })));
+      expect(proxy.stats.wan).toEqual({ delayedRequests: 3, delayedResponses: 3, pacedBytes: 0 });
+      // Lower bounds only (timers never fire early; a busy machine only adds time).
+      for (const a of up.arrived) expect(a.at - t0).toBeGreaterThanOrEqual(145);
+      expect(elapsed).toBeGreaterThanOrEqual(245);
+    } finally {
+      await proxy.stop();
+      up.echo.close();
+    }
+  });
+
+  test("the bandwidth cap paces request bodies over all connections; every byte still arrives", async () => {
+    const up = await echoUpstream();
+    const rate = 1024 * 1024;
+    const proxy = await startFaultProxy({
+      upstream: up.url,
+      wan: { requestDelayMs: 0, responseDelayMs: 0, bytesPerSecond: rate },
+    });
+    try {
+      const body = randomBytes(256 * 1024);
+      const t0 = Date.now();
+      const answers = await Promise.all([put(proxy.endpoint, body), put(proxy.endpoint, body)]);
+      const elapsed = Date.now() - t0;
+      expect(answers.map((a) => a.text)).toEqual([String(body.length), String(body.length)]);
+      expect(up.arrived.map((a) => a.bytes)).toEqual([body.length, body.length]);
+      expect(proxy.stats.bytesForwarded.PutObject).toBe(2 * body.length);
+      // Only the first chunk goes at once; the rest of 512 KiB waits for 1 MiB/s slots.
+      expect(proxy.stats.wan.pacedBytes).toBeGreaterThan(body.length);
+      expect(elapsed).toBeGreaterThanOrEqual(((2 * body.length - 128 * 1024) / rate) * 1000 - 5);
+    } finally {
+      await proxy.stop();
+      up.echo.close();
+    }
+  });
+
+  test("bad profiles are refused with the field named", async () => {
+    await expect(
+      startFaultProxy({
+        upstream: "http://127.0.0.1:1",
+        wan: { requestDelayMs: -1, responseDelayMs: 0 },
+      }),
+    ).rejects.toThrow(/wan delays/);
+    await expect(
+      startFaultProxy({
+        upstream: "http://127.0.0.1:1",
+        wan: { requestDelayMs: 0, responseDelayMs: 0, bytesPerSecond: 0 },
+      }),
+    ).rejects.toThrow(/bytesPerSecond/);
+  });
+});
+
 describe("fault proxy against versitygw", () => {
   const s3 = inject("s3");
   const Bucket = "fault-proxy";

@@ -4,6 +4,7 @@ export {
   type FaultProxyStats,
   type FiredFault,
   startFaultProxy,
+  type WanProfile,
 } from "./proxy.ts";
 export {
   describeRequest,

@@ -26,6 +26,18 @@ export interface FaultProxyOptions {
   /** Plain-HTTP base URL of the real server, e.g. "http://127.0.0.1:7070". */
   upstream: string;
   rules?: readonly FaultRule[];
+  /** Simulates the trip to a remote region on loopback (the benchmark's WAN profile). */
+  wan?: WanProfile;
+}
+
+/** A remote link: latency each way and an optional cap on upload bandwidth. */
+export interface WanProfile {
+  /** Every request waits this long before it is forwarded upstream (client to server). */
+  requestDelayMs: number;
+  /** Every forwarded response waits this long before its head goes back (server to client). */
+  responseDelayMs: number;
+  /** Request-body bytes per second over all connections together (the uplink); none if unset. */
+  bytesPerSecond?: number;
 }
 
 export interface FiredFault {
@@ -47,6 +59,8 @@ export interface FaultProxyStats {
   /** Request-body bytes written upstream: what the server actually got to see. */
   bytesForwarded: Record<S3Op, number>;
   fired: FiredFault[];
+  /** What the WAN profile did: requests and responses held back, body bytes paced. */
+  wan: { delayedRequests: number; delayedResponses: number; pacedBytes: number };
 }
 
 export interface FaultProxy {
@@ -68,6 +82,21 @@ function zeroStats(stats: FaultProxyStats): void {
   Object.assign(stats.bytesReceived, zeros(S3_OPS));
   Object.assign(stats.bytesForwarded, zeros(S3_OPS));
   stats.fired.length = 0;
+  Object.assign(stats.wan, { delayedRequests: 0, delayedResponses: 0, pacedBytes: 0 });
+}
+
+/**
+ * One shared uplink: each chunk is reserved a slot after the previous one's, at `rate` bytes/s,
+ * and returns how many ms to wait before sending it. Idle time is not saved up as credit.
+ */
+function uplink(bytesPerSecond: number): (bytes: number) => number {
+  let free = 0;
+  return (bytes) => {
+    const now = performance.now();
+    const start = Math.max(now, free);
+    free = start + (bytes * 1000) / bytesPerSecond;
+    return start - now;
+  };
 }
 
 function withConnectionClose(raw: readonly string[]): string[] {
@@ -86,6 +115,12 @@ const resource = (info: RequestInfo) => `/${info.bucket}${info.key ? `/${info.ke
 export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultProxy> {
   const upstream = new URL(opts.upstream);
   if (upstream.protocol !== "http:") throw new Error(`fault proxy: upstream must be http://`);
+  const wan = opts.wan;
+  if (wan && !(wan.requestDelayMs >= 0 && wan.responseDelayMs >= 0))
+    throw new Error("fault proxy: wan delays must be >= 0 ms");
+  if (wan?.bytesPerSecond !== undefined && !(wan.bytesPerSecond > 0))
+    throw new Error("fault proxy: wan.bytesPerSecond must be > 0");
+  const pace = wan?.bytesPerSecond ? uplink(wan.bytesPerSecond) : undefined;
   // One upstream connection per request: a fault (or a stale pooled socket) never spills over
   // onto an unrelated request, so stats and retries stay deterministic.
   const agent = new Agent({ keepAlive: false });
@@ -96,6 +131,7 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
     bytesReceived: zeros(S3_OPS),
     bytesForwarded: zeros(S3_OPS),
     fired: [],
+    wan: { delayedRequests: 0, delayedResponses: 0, pacedBytes: 0 },
   };
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
@@ -112,6 +148,19 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
   // Own the 100-continue decision: faults answered here must not invite the body.
   server.on("checkContinue", (req, res) => handle(req, res, true));
 
+  /** Runs fn after ms (now if 0), unless the client went away meanwhile. */
+  function later(req: IncomingMessage, ms: number, fn: () => void): void {
+    if (ms <= 0) {
+      fn();
+      return;
+    }
+    const t = setTimeout(() => {
+      timers.delete(t);
+      if (!req.socket.destroyed) fn();
+    }, ms);
+    timers.add(t);
+  }
+
   function handle(req: IncomingMessage, res: ServerResponse, expectsContinue: boolean): void {
     req.on("error", () => {}); // client resets are expected here; never crash the test run
     res.on("error", () => {});
@@ -119,6 +168,16 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
       req.socket.destroy();
       return;
     }
+    if (wan && wan.requestDelayMs > 0) {
+      // The request's way to the server; its body waits in the socket meanwhile (not read).
+      stats.wan.delayedRequests++;
+      later(req, wan.requestDelayMs, () => dispatch(req, res, expectsContinue));
+      return;
+    }
+    dispatch(req, res, expectsContinue);
+  }
+
+  function dispatch(req: IncomingMessage, res: ServerResponse, expectsContinue: boolean): void {
     const info = describeRequest(req.method ?? "GET", req.url ?? "/");
     stats.requests[info.op]++;
     const picked = rules.pick(info);
@@ -253,8 +312,14 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
       // Early answer while the client is still sending (servers do this on auth errors): close
       // afterwards, as the server does, instead of leaving a half-sent body on a reused socket.
       const head = req.complete ? ures.rawHeaders : withConnectionClose(ures.rawHeaders);
-      res.writeHead(ures.statusCode ?? 502, ures.statusMessage, head);
-      pipeline(ures, res, () => {});
+      const pass = () => {
+        res.writeHead(ures.statusCode ?? 502, ures.statusMessage, head);
+        pipeline(ures, res, () => {});
+      };
+      if (wan && wan.responseDelayMs > 0) {
+        stats.wan.delayedResponses++;
+        later(req, wan.responseDelayMs, pass); // the body waits paused in ures meanwhile
+      } else pass();
     });
     up.on("error", () => {
       // The upstream connection broke (refused, reset, or EPIPE when the server answered early
@@ -272,6 +337,8 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
       return;
     }
     let forwarded = 0;
+    let paced = 0; // chunks waiting for their uplink slot
+    let ended = false;
     req.on("data", (chunk: Buffer) => {
       if (tripped) return;
       stats.bytesReceived[info.op] += chunk.length;
@@ -286,16 +353,34 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
         else reset();
         return;
       }
-      if (!up.write(out)) {
-        req.pause();
-        up.once("drain", () => req.resume());
+      const wait = pace && resetAfter === undefined ? pace(out.length) : 0;
+      if (wait <= 0) {
+        if (!up.write(out)) {
+          req.pause();
+          up.once("drain", () => req.resume());
+        }
+        return;
       }
+      // Over the uplink's rate: hold this chunk (and the body behind it) for its slot.
+      stats.wan.pacedBytes += out.length;
+      req.pause();
+      paced++;
+      later(req, wait, () => {
+        const resume = () => {
+          paced--;
+          if (ended && paced === 0) up.end();
+          else req.resume();
+        };
+        if (up.write(out)) resume();
+        else up.once("drain", resume);
+      });
     });
     req.on("end", () => {
       if (tripped) return;
       // A body shorter than afterBytes still gets the reset, before the upstream sees its end.
       if (resetAfter !== undefined) reset();
-      else up.end();
+      else if (paced === 0) up.end();
+      else ended = true; // the last paced chunk ends it
     });
   }
 
