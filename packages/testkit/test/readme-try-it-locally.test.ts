@@ -104,6 +104,7 @@ test("the README's try-it-locally block runs as written: server with the bucket,
   expect(r.out).toMatch(/^buckets: your-eeg-bucket$/m); // pnpm s3 created the configured bucket
   expect(r.out).toMatch(/^tusz: 12 EDF, 24 files/m);
   expect(r.out).toMatch(/^done: 24 uploaded, 0 unchanged, 0 failed of 24 files/m);
+  expect(r.out).not.toMatch(/manifest not written/);
   expect(r.out).toMatch(/^verified: 24\/24 objects match manifest tuh\/\.bgb-manifest\.json/m);
   // The server removed its env file when it stopped: nothing points at a dead endpoint.
   expect(existsSync(join(project, envFile as string))).toBe(false);
