@@ -1,6 +1,6 @@
 // The command line: names and flags only; every command is a thin adapter.
 
-import { type ExitCode, exitCodesHelp } from "@bgb/shared";
+import { type ExitCode, exitCodesHelp } from "@bgb/shared/cli";
 import { Command, Option } from "commander";
 import pkg from "../../package.json" with { type: "json" };
 
