@@ -1,58 +1,33 @@
-// The one error boundary: typed errors become one line and a documented exit code.
-import { EXIT, type ExitCode, errorEvent, ignoreClosedOutput } from "@bgb/shared";
-import { CommanderError } from "commander";
-import { InterruptedError, isFatal, StoreError, UsageError } from "../engine/errors.ts";
+// The command line inside the project's one error boundary (@bgb/shared/cli runCli): typed
+// errors say their exit code, the boundary prints one line (or one JSON event under --json).
+import { EXIT, type ExitCode, runCli } from "@bgb/shared/cli";
 import { buildProgram } from "./program.ts";
 
-function exitFor(err: unknown): { code: ExitCode; message: string } {
-  if (err instanceof UsageError) return { code: EXIT.usage, message: err.message };
-  if (isFatal(err)) return { code: EXIT.environment, message: (err as Error).message };
-  if (err instanceof InterruptedError) return { code: EXIT.interrupted, message: "interrupted" };
-  if (err instanceof StoreError) return { code: EXIT.failed, message: err.message };
-  const message = err instanceof Error ? err.message : String(err);
-  return { code: EXIT.failed, message: `unexpected: ${message}` };
-}
-
 export async function main(argv: string[], name: string, syncOnly: boolean): Promise<never> {
-  ignoreClosedOutput(); // `sync --help | head -1`: no EPIPE stack trace
   const json = argv.includes("--json");
-  let pending: Promise<ExitCode> | undefined;
-  const program = buildProgram(
-    (p) => {
-      pending = p;
+  return runCli(
+    async () => {
+      let pending: Promise<ExitCode> | undefined;
+      const program = buildProgram(
+        (p) => {
+          pending = p;
+        },
+        name,
+        syncOnly,
+      );
+      // Subcommands do not inherit these when set after they were added: walk them all, or a
+      // bad flag of `data-sync gc` exits 1 straight from commander instead of 2.
+      for (const cmd of [program, ...program.commands]) {
+        cmd.exitOverride();
+        cmd.configureOutput({
+          writeErr: (s) => {
+            if (!json) process.stderr.write(s); // under --json the boundary's event says it
+          },
+        });
+      }
+      await program.parseAsync(argv, { from: "user" });
+      return pending ? await pending : EXIT.ok;
     },
-    name,
-    syncOnly,
+    () => ({ json }),
   );
-  // Subcommands do not inherit these when set after they were added: walk them all, or a bad
-  // flag of `data-sync gc` exits 1 straight from commander instead of 2.
-  const all = [program, ...program.commands];
-  for (const cmd of all) {
-    cmd.exitOverride();
-    cmd.configureOutput({
-      writeErr: (s) => {
-        if (!json) process.stderr.write(s);
-      },
-    });
-  }
-  let code: ExitCode;
-  try {
-    await program.parseAsync(argv, { from: "user" });
-    code = pending ? await pending : EXIT.ok;
-  } catch (err) {
-    if (err instanceof CommanderError) {
-      code = err.exitCode === 0 ? EXIT.ok : EXIT.usage;
-      if (json && code !== EXIT.ok)
-        process.stdout.write(`${JSON.stringify(errorEvent(err.message, code))}\n`);
-    } else {
-      const { code: c, message } = exitFor(err);
-      code = c;
-      if (json) process.stdout.write(`${JSON.stringify(errorEvent(message, code))}\n`);
-      else process.stderr.write(`error: ${message}\n`);
-      if (process.env.BGB_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
-    }
-  }
-  // Let stdout drain before leaving (pipes are asynchronous).
-  await new Promise<void>((r) => process.stdout.write("", () => r()));
-  process.exit(code);
 }

@@ -1,13 +1,14 @@
-// Errors carry what they mean for the run; the CLI maps them to the project's one exit table
-// (@bgb/shared exit-codes) in one place (cli/main.ts).
+// Errors carry what they mean for the run. The bases and the exit table are the project's one
+// CLI error module (@bgb/shared/cli): each error says its exit code, and the CLI boundary
+// (cli/main.ts, through the shared runCli) prints it. The engine owns its domain errors here.
+import { EnvironmentError, EXIT, FailedError } from "@bgb/shared/cli";
 
-/** 2: the user asked for something impossible (flags, config, dataset name). */
-export class UsageError extends Error {
-  override name = "UsageError";
-}
+// UsageError (2): the user asked for something impossible (flags, config, dataset name).
+// InterruptedError (130): the user interrupted; work in flight was flushed to the journal.
+export { InterruptedError, UsageError } from "@bgb/shared/cli";
 
 /** 3 (environment): nothing can be transferred (credentials, bucket, endpoint, permissions, source root). */
-export class FatalError extends Error {
+export class FatalError extends EnvironmentError {
   override name = "FatalError";
 }
 
@@ -28,7 +29,9 @@ export type StoreErrorKind =
   | "aborted"
   | "other";
 
-export class StoreError extends Error {
+/** 1 (this file failed, the run goes on), or 3 when the failure is about the bucket, the
+ * credentials or the endpoint (isFatal). */
+export class StoreError extends FailedError {
   override name = "StoreError";
   constructor(
     readonly kind: StoreErrorKind,
@@ -36,6 +39,9 @@ export class StoreError extends Error {
     readonly status?: number,
   ) {
     super(message);
+  }
+  override get exitCode() {
+    return FATAL_KINDS.has(this.kind) ? EXIT.environment : EXIT.failed;
   }
 }
 
@@ -52,12 +58,4 @@ const FATAL_KINDS = new Set<StoreErrorKind>([
  */
 export function isFatal(err: unknown): boolean {
   return err instanceof FatalError || (err instanceof StoreError && FATAL_KINDS.has(err.kind));
-}
-
-/** 130: the user interrupted; work in flight was flushed to the journal. */
-export class InterruptedError extends Error {
-  override name = "InterruptedError";
-  constructor() {
-    super("interrupted");
-  }
 }
