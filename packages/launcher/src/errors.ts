@@ -1,27 +1,32 @@
-// Errors say what went wrong for the user; src/bin/launch.ts maps them to exit codes in one place.
+// Errors say what went wrong for the user, and each carries its exit code. The bases, the exit
+// table and the boundary that prints them (src/bin/launch.ts) are the project's one CLI error
+// module (@bgb/shared/cli), shared with data-sync so scripts read every CLI the same way.
+import { EXIT, type ExitCode, FailedError, UsageError } from "@bgb/shared/cli";
 
-// The codes are the project's one exit table (@bgb/shared, README "Exit codes"), shared with
-// data-sync so scripts read every CLI the same way.
-export { EXIT, type ExitCode } from "@bgb/shared";
-
-/** 2: the command line asks for something impossible. */
-export class UsageError extends Error {
-  override name = "UsageError";
-}
+// UsageError (2): the command line asks for something impossible.
+// EnvironmentError (3): this machine cannot talk to Modal at all.
+// InterruptedError (130): Ctrl-C; the message says what was left behind (nothing, or a recorded run).
+export {
+  EnvironmentError,
+  EXIT,
+  type ExitCode,
+  InterruptedError,
+  UsageError,
+} from "@bgb/shared/cli";
 
 /** 2: config files are invalid; `lines` are `file: dot.path: message` lines. */
-export class ConfigError extends Error {
+export class ConfigError extends UsageError {
   override name = "ConfigError";
   constructor(
     message: string,
-    readonly lines: readonly string[],
+    override readonly lines: readonly string[],
   ) {
     super(message);
   }
 }
 
 /** 2 (or 3 when a failed check is environmental): the launch would not work. Already reported. */
-export class PreflightError extends Error {
+export class PreflightError extends UsageError {
   override name = "PreflightError";
   constructor(
     message: string,
@@ -29,19 +34,16 @@ export class PreflightError extends Error {
   ) {
     super(message);
   }
-}
-
-/** 3: this machine cannot talk to Modal at all. */
-export class EnvironmentError extends Error {
-  override name = "EnvironmentError";
+  override get exitCode(): ExitCode {
+    return this.environmental ? EXIT.environment : EXIT.usage;
+  }
+  /** With --json the plan, with its failed checks, is already the document on stdout. */
+  override get reportedOnStdout(): boolean {
+    return true;
+  }
 }
 
 /** 1: Modal did not start the run, or a Modal command failed. */
-export class LaunchFailedError extends Error {
+export class LaunchFailedError extends FailedError {
   override name = "LaunchFailedError";
-}
-
-/** 130: Ctrl-C. The message says what was left behind (nothing, or a recorded run). */
-export class InterruptedError extends Error {
-  override name = "InterruptedError";
 }

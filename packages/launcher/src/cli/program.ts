@@ -1,16 +1,13 @@
 // The command line: `pnpm launch <preset> [flags]` and its subcommands. Each action only turns
 // flags into options and hands a task to the bin, which runs it inside the one error boundary.
-import { exitCodesHelp } from "@bgb/shared";
+//
+// Each command is imported when its task runs, never at start: `--help` and `--version` load
+// commander and this file only, not zod, yaml, the AWS SDK or the preflight (docs/benchmarks.md,
+// "Start-up").
+import { type ExitCode, exitCodesHelp } from "@bgb/shared/cli";
 import { Command, InvalidArgumentError, Option } from "commander";
 import pkg from "../../package.json" with { type: "json" };
-import type { ExitCode } from "../errors.ts";
-import { type LaunchCommandOptions, launchCommand } from "./commands/launch.ts";
-import { listCommand } from "./commands/list.ts";
-import { logsCommand } from "./commands/logs.ts";
-import { pullCommand } from "./commands/pull.ts";
-import { statusCommand } from "./commands/status.ts";
-import { stopCommand } from "./commands/stop.ts";
-import { validateCommand } from "./commands/validate.ts";
+import type { LaunchCommandOptions } from "./commands/launch.ts";
 import type { Runtime } from "./runtime.ts";
 
 export interface Globals {
@@ -97,7 +94,10 @@ export function buildProgram(schedule: Schedule): Command {
         yes: o.yes === true,
         launchTimeoutS: o.launchTimeout,
       };
-      schedule((rt) => launchCommand(rt, preset, options), globals(o));
+      schedule(
+        async (rt) => (await import("./commands/launch.ts")).launchCommand(rt, preset, options),
+        globals(o),
+      );
     });
 
   // --json and --modal-bin are the program's options; commander accepts them after a subcommand.
@@ -116,7 +116,10 @@ export function buildProgram(schedule: Schedule): Command {
   )
     .argument("[files...]")
     .action((files: string[], _o, cmd: Command) =>
-      schedule((rt) => validateCommand(rt, files), globals(cmd.optsWithGlobals())),
+      schedule(
+        async (rt) => (await import("./commands/validate.ts")).validateCommand(rt, files),
+        globals(cmd.optsWithGlobals()),
+      ),
     );
   sub(
     "list",
@@ -127,7 +130,8 @@ export function buildProgram(schedule: Schedule): Command {
     .option("--local", "do not ask Modal, registry only")
     .action((o, cmd: Command) =>
       schedule(
-        (rt) => listCommand(rt, { local: o.local === true }),
+        async (rt) =>
+          (await import("./commands/list.ts")).listCommand(rt, { local: o.local === true }),
         globals(cmd.optsWithGlobals()),
       ),
     );
@@ -139,7 +143,10 @@ export function buildProgram(schedule: Schedule): Command {
   )
     .argument("<run>")
     .action((run: string, _o, cmd: Command) =>
-      schedule((rt) => statusCommand(rt, run), globals(cmd.optsWithGlobals())),
+      schedule(
+        async (rt) => (await import("./commands/status.ts")).statusCommand(rt, run),
+        globals(cmd.optsWithGlobals()),
+      ),
     );
   sub(
     "logs",
@@ -149,7 +156,10 @@ export function buildProgram(schedule: Schedule): Command {
     .argument("<run>")
     .option("-f, --follow", "stream until the app stops")
     .action((run: string, o, cmd: Command) =>
-      schedule((rt) => logsCommand(rt, run, o.follow === true), globals(cmd.optsWithGlobals())),
+      schedule(
+        async (rt) => (await import("./commands/logs.ts")).logsCommand(rt, run, o.follow === true),
+        globals(cmd.optsWithGlobals()),
+      ),
     );
   sub(
     "stop",
@@ -158,7 +168,10 @@ export function buildProgram(schedule: Schedule): Command {
   )
     .argument("<run>")
     .action((run: string, _o, cmd: Command) =>
-      schedule((rt) => stopCommand(rt, run), globals(cmd.optsWithGlobals())),
+      schedule(
+        async (rt) => (await import("./commands/stop.ts")).stopCommand(rt, run),
+        globals(cmd.optsWithGlobals()),
+      ),
     );
   sub(
     "pull",
@@ -169,7 +182,10 @@ export function buildProgram(schedule: Schedule): Command {
     .argument("<run>")
     .option("--force", "overwrite files from an earlier pull")
     .action((run: string, o, cmd: Command) =>
-      schedule((rt) => pullCommand(rt, run, o.force === true), globals(cmd.optsWithGlobals())),
+      schedule(
+        async (rt) => (await import("./commands/pull.ts")).pullCommand(rt, run, o.force === true),
+        globals(cmd.optsWithGlobals()),
+      ),
     );
   return program;
 }
