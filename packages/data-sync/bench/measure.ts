@@ -1,7 +1,9 @@
-// Runs one tool invocation and measures it: wall time, peak RSS of its whole process tree,
-// optional SIGKILL when a condition holds; and checks what the bucket holds afterwards.
+// Runs one tool invocation and measures it: wall time, CPU seconds and peak RSS of its whole
+// process tree, optional SIGKILL when a condition holds; and checks what the bucket holds afterwards.
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import {
   ListMultipartUploadsCommand,
   ListObjectsV2Command,
@@ -21,6 +23,11 @@ export interface RunResult {
   seconds: number;
   /** Highest sum of VmRSS over the process tree at one sample (never below any one VmHWM). */
   peakRssBytes: number;
+  /**
+   * User + system CPU seconds of the tool and every descendant it waited for (the kernel's
+   * RUSAGE_CHILDREN of the wrapper shell); undefined when the run was killed.
+   */
+  cpuSeconds?: number;
   killed: boolean;
   timedOut: boolean;
   /** The last 64 KiB of each stream. */
@@ -58,13 +65,14 @@ function processTree(root: number): number[] {
 const kib = (status: string, field: string) =>
   Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? 0) * 1024;
 
-/** Samples the tree's memory every 50 ms until stopped. */
+/** Samples the memory of the tree under pid (pid itself, the wrapper shell, excluded) every 50 ms. */
 function rssSampler(pid: number) {
   let peakSum = 0;
   const hwm = new Map<number, number>();
   const sample = () => {
     let sum = 0;
     for (const p of processTree(pid)) {
+      if (p === pid) continue;
       const status = readProc(`/proc/${p}/status`);
       if (!status) continue;
       sum += kib(status, "VmRSS");
@@ -84,12 +92,30 @@ function rssSampler(pid: number) {
 
 const tail = (s: string) => (s.length > 65536 ? s.slice(-65536) : s);
 
+/**
+ * The tool runs as a child of bash, which then prints `times`: its own and its children's
+ * user and system CPU as wait4() accounted them. A process's rusage includes every descendant
+ * it reaped, so this is the whole tree's CPU, exited workers included, with no sampling gaps.
+ */
+const WRAPPER = '"$@"; s=$?; times >"$BGB_BENCH_TIMES"; exit $s';
+
+/** bash's `times` output: line 2 is "<user>m<s>s <sys>m<s>s" of the children. */
+export function parseTimes(text: string): number | undefined {
+  const line = text.trim().split("\n")[1];
+  const m = line?.match(/^(\d+)m([\d.]+)s (\d+)m([\d.]+)s$/);
+  if (!m) return undefined;
+  const [, um, us, sm, ss] = m.map(Number) as number[];
+  return (um as number) * 60 + (us as number) + (sm as number) * 60 + (ss as number);
+}
+
 export function runMeasured(c: Command, opts: RunOptions): Promise<RunResult> {
   return new Promise((resolve, reject) => {
+    const timesDir = mkdtempSync(join(tmpdir(), "bgb-bench-times-"));
+    const timesFile = join(timesDir, "times");
     const started = process.hrtime.bigint();
     // Own process group, so a kill reaches every process the tool started.
-    const child = spawn(c.cmd, c.args, {
-      env: c.env,
+    const child = spawn("bash", ["-c", WRAPPER, "bench", c.cmd, ...c.args], {
+      env: { ...c.env, BGB_BENCH_TIMES: timesFile },
       cwd: c.cwd,
       detached: true,
       stdio: ["ignore", "pipe", "pipe"],
@@ -134,7 +160,24 @@ export function runMeasured(c: Command, opts: RunOptions): Promise<RunResult> {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const peakRssBytes = sampler.stop();
       killGroup(); // a grandchild that outlived the tool must not keep uploading
-      resolve({ code, signal, seconds, peakRssBytes, killed, timedOut, stdout, stderr });
+      let cpuSeconds: number | undefined;
+      try {
+        cpuSeconds = killed || timedOut ? undefined : parseTimes(readFileSync(timesFile, "utf8"));
+      } catch {
+        cpuSeconds = undefined; // the wrapper was killed before writing it
+      }
+      rmSync(timesDir, { recursive: true, force: true });
+      resolve({
+        code,
+        signal,
+        seconds,
+        peakRssBytes,
+        cpuSeconds,
+        killed,
+        timedOut,
+        stdout,
+        stderr,
+      });
     });
   });
 }

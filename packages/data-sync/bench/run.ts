@@ -1,5 +1,7 @@
-// `pnpm bench`: our sync side by side with rclone, the AWS CLI, s5cmd and a lib-storage script,
-// in one run against a local versitygw behind a counting proxy. Not part of `pnpm test`.
+// `pnpm bench`: our sync side by side with s5cmd, rclone and the AWS CLI (and optionally a
+// lib-storage script), in one run against a local versitygw behind counting proxies: first
+// uploads with CPU and the SHA-256 floor, re-runs, a WAN-like profile, a no-op re-sync at
+// scale, memory at scale and resume after a kill. Not part of `pnpm test`.
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -17,80 +19,112 @@ import {
   startS3Server,
   toolsDir,
   VERSITYGW_VERSION,
+  type WanProfile,
 } from "@bgb/testkit";
+import { type Floor, hashFloor } from "./floor.ts";
 import { checkBucket, runMeasured } from "./measure.ts";
-import { type Settings, TOOL_IDS, TOOLS, type ToolId } from "./peers/tools.ts";
+import { DEFAULT_TOOLS, type Settings, TOOL_IDS, TOOLS, type ToolId } from "./peers/tools.ts";
 import {
   combine,
   type Measured,
+  type NoopResults,
+  noopTable,
   type Outcome,
+  type Report,
   type ResumeResult,
   rerunTable,
   resumeTable,
+  type ScaleRun,
+  scaleTable,
+  targetLines,
   type UploadResult,
   uploadTable,
 } from "./report.ts";
 import {
   DEFAULT_SIZES,
   prepareWorkload,
-  WORKLOADS,
+  UPLOAD_WORKLOADS,
   type Workload,
   type WorkloadName,
 } from "./workloads.ts";
 
 const MiB = 1024 * 1024;
-const SCENARIOS = ["upload", "rerun", "resume"] as const;
+const SCENARIOS = ["upload", "rerun", "wan", "noop", "scale", "resume"] as const;
 type Scenario = (typeof SCENARIOS)[number];
+/** The peers the no-op re-sync is compared with (issue 12): the two that list instead of HEAD. */
+const NOOP_PEERS: readonly ToolId[] = ["aws", "s5cmd"];
 
 const HELP = `Usage: pnpm bench [options]
 
-Uploads generated datasets with each tool into fresh buckets on a local versitygw (through a
-counting proxy on 127.0.0.1) and prints a markdown table, also written to
-packages/data-sync/bench/out/<timestamp>.md.
+Builds the CLI (turbo), then uploads generated datasets with each tool into fresh buckets on a
+local versitygw (through a counting proxy on 127.0.0.1) and prints markdown tables, also written
+to packages/data-sync/bench/out/<timestamp>.md. Ours runs as \`node packages/data-sync/dist/sync.js\`
+with its defaults; the peers at issue 12's settings (s5cmd --numworkers 64; rclone --transfers 16
+--s3-upload-concurrency 4; AWS CLI defaults). Every run: wall s, CPU s (user + sys of the
+tool's process tree), peak RSS, requests.
 
-Scenarios:
-  upload   first upload of each workload: wall time, MiB/s, peak RSS of the process tree
+Scenarios (default: all; the full default run takes about 20-25 minutes on 2 cores):
+  upload   first upload of each workload, with the SHA-256 floor of its bytes
   rerun    the same command again on the unchanged tree: wall time, requests by operation
+  wan      the tusz tree through a proxy adding --wan-delay each way and --wan-bwlimit
+  noop     ours uploads --noop-files tiny files; then ours, aws and s5cmd re-sync them unchanged
+  scale    ours on --scale-files tiny files at its default --max-memory, then at 1GiB
   resume   SIGKILL at --kill-at of the large workload, run again: bytes sent over both runs
 
 Options:
-  --tools <list>        ${TOOL_IDS.join(",")} (default: all; ours always runs)
-  --workloads <list>    ${WORKLOADS.join(",")} (default: all)
-  --scenarios <list>    ${SCENARIOS.join(",")} (default: all)
-  --small-files <n>     default ${DEFAULT_SIZES.smallFiles}
-  --small-min <size>    default 32KiB
-  --small-max <size>    default 128KiB
-  --large-files <n>     default ${DEFAULT_SIZES.largeFiles}
-  --large-size <size>   default 256MiB
-  --mix-files <n>       EDF files in the TUSZ-shaped mix (each with a CSV), default ${DEFAULT_SIZES.mixFiles}
-  --mix-max <size>      largest EDF in the mix (log-uniform from 32KiB), default 64MiB
-  --concurrency <n>     requests in flight (ours, aws); default 16
-  --peer-files <n>      files at once for rclone, s5cmd, lib-storage; default 16
-  --peer-parts <n>      parts in flight per file for those three; default 4
-  --part-size <size>    default 16MiB
-  --max-memory <size>   ours only; default 256MiB
-  --kill-at <fraction>  resume scenario: kill when this share of the bytes reached the server; default 0.5
-  --repeat <n>          first uploads per tool and workload (median reported); default 1
-  --timeout <s>         per tool run; default 1800
-  --data-dir <dir>      generated workloads, reused while their parameters match
-                        (default: $TMPDIR/bgb-bench-data)
-  --tools-dir <dir>     where peers are installed (default: $BGB_TOOLS_DIR or ~/.cache/bgb-tools)
-  -h, --help            this text
+  --tools <list>          ${TOOL_IDS.join(",")} (default: ${DEFAULT_TOOLS.join(",")}; ours always runs)
+  --workloads <list>      ${UPLOAD_WORKLOADS.join(",")} for upload/rerun (default: all)
+  --scenarios <list>      ${SCENARIOS.join(",")} (default: all)
+  --small-files <n>       EDF in the small TUSZ-like tree, each with a CSV; default ${DEFAULT_SIZES.smallFiles}
+  --small-min <size>      default 2KB
+  --small-max <size>      default 300KB
+  --large-files <n>       default ${DEFAULT_SIZES.largeFiles}
+  --large-size <size>     default 256MiB
+  --mix-files <n>         EDF files in the TUSZ-shaped mix (each with a CSV), default ${DEFAULT_SIZES.mixFiles}
+  --mix-max <size>        largest EDF in the mix (log-uniform from 32KiB), default 64MiB
+  --wan-files <n>         EDF in the WAN scenario's long-tailed tree (each with a CSV); default ${DEFAULT_SIZES.tuszFiles}
+  --wan-max <size>        its largest EDF; default 64MiB
+  --wan-delay <ms>        added to every request and to every response; default 30ms
+  --wan-bwlimit <rate>    upload bandwidth of the simulated link, or "none"; default 100MiB (per second)
+  --noop-files <n>        default ${DEFAULT_SIZES.noopFiles}
+  --scale-files <n>       default ${DEFAULT_SIZES.scaleFiles}
+  --scale-seconds <s>     time box per scale run (the rate is measured inside it); 0 = to the end; default 90
+  --ours-args "<flags>"   extra flags for ours on every run, e.g. "--concurrency 32"
+  --kill-at <fraction>    resume scenario: kill when this share of the bytes reached the server; default 0.5
+  --repeat <n>            rounds of first uploads (upload, wan) and no-op re-syncs, interleaved; medians; default 1
+  --timeout <s>           per tool run; default 1800
+  --data-dir <dir>        generated workloads, reused while their parameters match
+                          (default: $TMPDIR/bgb-bench-data)
+  --tools-dir <dir>       where peers are installed (default: $BGB_TOOLS_DIR or ~/.cache/bgb-tools)
+  -h, --help              this text
 `;
 
-function list<T extends string>(text: string | undefined, all: readonly T[], what: string): T[] {
-  if (text === undefined) return [...all];
+function list<T extends string>(
+  text: string | undefined,
+  all: readonly T[],
+  fallback: readonly T[],
+  what: string,
+): T[] {
+  if (text === undefined) return [...fallback];
   const picked = text.split(",").map((s) => s.trim());
   for (const p of picked)
     if (!all.includes(p as T)) throw new Error(`--${what}: unknown "${p}" (${all.join(", ")})`);
   return picked as T[];
 }
 
-function positive(text: string | undefined, fallback: number, what: string): number {
+function number(text: string | undefined, fallback: number, what: string, min = 1e-9): number {
   if (text === undefined) return fallback;
   const n = Number(text);
-  if (!(n > 0)) throw new Error(`--${what}: expected a positive number, got "${text}"`);
+  if (!(n >= min))
+    throw new Error(`--${what}: expected a number >= ${min > 0 ? "1" : "0"}, got "${text}"`);
   return n;
+}
+
+function millis(text: string | undefined, fallback: number, what: string): number {
+  if (text === undefined) return fallback;
+  const m = /^(\d+(?:\.\d+)?)\s*(ms|s)?$/.exec(text.trim());
+  if (!m) throw new Error(`--${what}: expected a duration like 30ms or 0.03s, got "${text}"`);
+  return Number(m[1]) * (m[2] === "s" ? 1000 : 1);
 }
 
 const str = { type: "string" } as const;
@@ -106,11 +140,14 @@ const { values: flags } = parseArgs({
     "large-size": str,
     "mix-files": str,
     "mix-max": str,
-    concurrency: str,
-    "peer-files": str,
-    "peer-parts": str,
-    "part-size": str,
-    "max-memory": str,
+    "wan-files": str,
+    "wan-max": str,
+    "wan-delay": str,
+    "wan-bwlimit": str,
+    "noop-files": str,
+    "scale-files": str,
+    "scale-seconds": str,
+    "ours-args": str,
     "kill-at": str,
     timeout: str,
     repeat: str,
@@ -126,23 +163,39 @@ if (flags.help) {
 
 const size = (text: string | undefined, fallback: number) =>
   text === undefined ? fallback : parseSize(text);
+const count = (text: string | undefined, fallback: number, what: string) =>
+  Math.round(number(text, fallback, what));
 const sizes = {
-  smallFiles: positive(flags["small-files"], DEFAULT_SIZES.smallFiles, "small-files"),
+  smallFiles: count(flags["small-files"], DEFAULT_SIZES.smallFiles, "small-files"),
   smallMin: size(flags["small-min"], DEFAULT_SIZES.smallMin),
   smallMax: size(flags["small-max"], DEFAULT_SIZES.smallMax),
-  largeFiles: positive(flags["large-files"], DEFAULT_SIZES.largeFiles, "large-files"),
+  largeFiles: count(flags["large-files"], DEFAULT_SIZES.largeFiles, "large-files"),
   largeSize: size(flags["large-size"], DEFAULT_SIZES.largeSize),
-  mixFiles: positive(flags["mix-files"], DEFAULT_SIZES.mixFiles, "mix-files"),
+  mixFiles: count(flags["mix-files"], DEFAULT_SIZES.mixFiles, "mix-files"),
   mixMax: size(flags["mix-max"], DEFAULT_SIZES.mixMax),
+  tuszFiles: count(flags["wan-files"], DEFAULT_SIZES.tuszFiles, "wan-files"),
+  tuszMax: size(flags["wan-max"], DEFAULT_SIZES.tuszMax),
+  noopFiles: count(flags["noop-files"], DEFAULT_SIZES.noopFiles, "noop-files"),
+  scaleFiles: count(flags["scale-files"], DEFAULT_SIZES.scaleFiles, "scale-files"),
 };
-const tools = list<ToolId>(flags.tools, TOOL_IDS, "tools");
+const tools = list<ToolId>(flags.tools, TOOL_IDS, DEFAULT_TOOLS, "tools");
 if (!tools.includes("ours")) tools.unshift("ours"); // ratios are against ours
-const workloads = list<WorkloadName>(flags.workloads, WORKLOADS, "workloads");
-const scenarios = list<Scenario>(flags.scenarios, SCENARIOS, "scenarios");
-const killAt = positive(flags["kill-at"], 0.5, "kill-at");
+const workloads = list(flags.workloads, UPLOAD_WORKLOADS, UPLOAD_WORKLOADS, "workloads");
+const scenarios = list<Scenario>(flags.scenarios, SCENARIOS, SCENARIOS, "scenarios");
+const killAt = number(flags["kill-at"], 0.5, "kill-at");
 if (killAt >= 1) throw new Error("--kill-at must be below 1");
-const timeoutMs = positive(flags.timeout, 1800, "timeout") * 1000;
-const repeat = Math.round(positive(flags.repeat, 1, "repeat"));
+const timeoutMs = number(flags.timeout, 1800, "timeout") * 1000;
+const repeat = count(flags.repeat, 1, "repeat");
+const scaleSeconds = number(flags["scale-seconds"], 90, "scale-seconds", 0);
+const wanDelay = millis(flags["wan-delay"], 30, "wan-delay");
+const wanRate = flags["wan-bwlimit"] === "none" ? undefined : size(flags["wan-bwlimit"], 100 * MiB);
+const wanProfile: WanProfile = {
+  requestDelayMs: wanDelay,
+  responseDelayMs: wanDelay,
+  bytesPerSecond: wanRate,
+};
+const wanText = `${wanDelay} ms each way, ${wanRate ? `${(wanRate / MiB).toFixed(0)} MiB/s uplink` : "no bandwidth cap"}`;
+const oursArgs = (flags["ours-args"] ?? "").split(/\s+/).filter(Boolean);
 
 const benchDir = fileURLToPath(new URL(".", import.meta.url));
 const repoRoot = join(benchDir, "..", "..", "..");
@@ -151,14 +204,62 @@ const scratch = mkdtempSync(join(tmpdir(), "bgb-bench-"));
 const home = join(scratch, "home");
 mkdirSync(home);
 
-const log = (msg: string) => process.stderr.write(`bench: ${msg}\n`);
+const began = Date.now();
+const minutes = () => ((Date.now() - began) / 60000).toFixed(1);
+const log = (msg: string) => process.stderr.write(`bench [${minutes()} min]: ${msg}\n`);
 
 let server: S3Server | undefined;
-let proxy: FaultProxy | undefined;
+const proxies: FaultProxy[] = [];
+
+/**
+ * Ours reads its own datasets file: one `bench` dataset (layout flat, no expected_counts), so a
+ * generated tree is a complete dataset and its manifest is written as a real user's would be.
+ */
+function writeOursConfig(region: string): string {
+  const file = join(scratch, "bench-datasets.yaml");
+  writeFileSync(
+    file,
+    [
+      "storage_prices:",
+      '  price_date: "2026-11-01"',
+      "  usd_per_gb_month: { STANDARD: 0.023 }",
+      "datasets:",
+      "  bench:",
+      "    description: pnpm bench's generated trees",
+      "    source: ./overridden-by-source-flag",
+      "    layout: flat",
+      "    bucket: overridden-by-bucket-flag",
+      "    prefix: overridden/",
+      `    region: ${region}`,
+      "",
+    ].join("\n"),
+  );
+  return file;
+}
+
+/** Ours' default concurrency x part size (from its --help): the bytes a kill can lose. */
+function oursInFlight(): number {
+  const help = execFileSync(
+    process.execPath,
+    [join(repoRoot, "packages/data-sync/dist/sync.js"), "sync", "--help"],
+    { encoding: "utf8" },
+  );
+  const conc = /--concurrency <n>[\s\S]*?\(default: "(\d+)"\)/.exec(help)?.[1];
+  const part = /--part-size <size>[\s\S]*?\(default: "([^"]+)"\)/.exec(help)?.[1];
+  return Number(conc ?? 16) * parseSize(part ?? "16MiB");
+}
+
+interface Env {
+  client: S3Client;
+  server: S3Server;
+  proxy: FaultProxy;
+  settings: Settings;
+}
 
 async function main(): Promise<string> {
   server = await startS3Server();
-  proxy = await startFaultProxy({ upstream: server.endpoint });
+  const proxy = await startFaultProxy({ upstream: server.endpoint });
+  proxies.push(proxy);
   const client = clientFor(server);
   const settings: Settings = {
     repoRoot,
@@ -170,11 +271,8 @@ async function main(): Promise<string> {
       AWS_SECRET_ACCESS_KEY: server.secretAccessKey,
       AWS_REGION: server.region,
     },
-    concurrency: positive(flags.concurrency, 16, "concurrency"),
-    peerFiles: positive(flags["peer-files"], 16, "peer-files"),
-    peerParts: positive(flags["peer-parts"], 4, "peer-parts"),
-    partSize: size(flags["part-size"], 16 * MiB),
-    maxMemory: size(flags["max-memory"], 256 * MiB),
+    oursConfig: writeOursConfig(server.region),
+    oursArgs,
   };
 
   const versions = new Map<ToolId, string>();
@@ -203,36 +301,95 @@ async function main(): Promise<string> {
     }
     return w;
   };
+  const floors = new Map<WorkloadName, Floor>();
+  const floorOf = (w: Workload) => {
+    if (!floors.has(w.name)) floors.set(w.name, hashFloor(w));
+  };
 
-  const s3 = { client, server, proxy, settings };
+  const env: Env = { client, server, proxy, settings };
+  const phases: string[] = [];
+  const phase = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+    const t = Date.now();
+    log(`scenario ${name}`);
+    const out = await fn();
+    phases.push(`${name} ${((Date.now() - t) / 60000).toFixed(1)}`);
+    return out;
+  };
+
+  /** Rounds over the tools (interleaved, so a slow spell of the machine hits all of them). */
+  const uploadRounds = async (e: Env, w: Workload, withRerun: boolean) => {
+    const runs = new Map<ToolId, UploadResult[]>(ready.map((t) => [t, []]));
+    for (let rep = 0; rep < repeat; rep++) {
+      for (const tool of ready) {
+        const done = runs.get(tool) ?? [];
+        if (done.some((r) => !r.first.ok)) continue; // failed once: reported as failed
+        done.push(await uploadScenario(e, w, tool, rep === 0 && withRerun));
+      }
+    }
+    return ready.map((tool) => combine(runs.get(tool) ?? []));
+  };
+
   const uploads: UploadResult[] = [];
   if (scenarios.includes("upload") || scenarios.includes("rerun")) {
-    for (const name of workloads) {
-      const w = await workload(name);
-      // Repetitions go round the tools, so a slow spell of the machine hits all of them.
-      const runs = new Map<ToolId, UploadResult[]>(ready.map((t) => [t, []]));
-      for (let rep = 0; rep < repeat; rep++) {
-        for (const tool of ready) {
-          const done = runs.get(tool) ?? [];
-          if (done.some((r) => !r.first.ok)) continue; // failed once: reported as failed
-          done.push(await uploadScenario(s3, w, tool, rep === 0 && scenarios.includes("rerun")));
-        }
+    await phase("upload/rerun", async () => {
+      for (const name of workloads) {
+        const w = await workload(name);
+        floorOf(w);
+        uploads.push(...(await uploadRounds(env, w, scenarios.includes("rerun"))));
       }
-      for (const tool of ready) uploads.push(combine(runs.get(tool) ?? []));
-    }
+    });
   }
+
+  const wan: UploadResult[] = [];
+  if (scenarios.includes("wan")) {
+    await phase("wan", async () => {
+      const w = await workload("tusz");
+      floorOf(w);
+      const wanProxy = await startFaultProxy({ upstream: env.server.endpoint, wan: wanProfile });
+      proxies.push(wanProxy);
+      const wanEnv = {
+        ...env,
+        proxy: wanProxy,
+        settings: { ...settings, endpoint: wanProxy.endpoint },
+      };
+      wan.push(...(await uploadRounds(wanEnv, w, false)));
+    });
+  }
+
+  const noop = scenarios.includes("noop")
+    ? await phase("noop", async () => noopScenario(env, await workload("noop"), ready))
+    : undefined;
+
+  const scale = scenarios.includes("scale")
+    ? await phase("scale", async () => scaleScenario(env, await workload("scale")))
+    : [];
+
   const resumes: ResumeResult[] = [];
   const large = scenarios.includes("resume") ? await workload("large") : undefined;
-  if (large) for (const tool of ready) resumes.push(await resumeScenario(s3, large, tool));
+  if (large)
+    await phase("resume", async () => {
+      for (const tool of ready) resumes.push(await resumeScenario(env, large, tool));
+    });
 
-  return render({ settings, versions, skipped, uploads, resumes, large });
-}
-
-interface Env {
-  client: S3Client;
-  server: S3Server;
-  proxy: FaultProxy;
-  settings: Settings;
+  return render({
+    settings,
+    versions,
+    skipped,
+    phases,
+    report: {
+      uploads,
+      floors,
+      wan,
+      wanProfile: wanText,
+      noop,
+      scale,
+      resumes,
+      large,
+      killAt,
+      inFlightBytes: oursInFlight(),
+    },
+    workloads: [...prepared.values()],
+  });
 }
 
 async function freshBucket(env: Env, label: string): Promise<string> {
@@ -244,27 +401,44 @@ async function freshBucket(env: Env, label: string): Promise<string> {
 const payload = (p: FaultProxy) =>
   p.stats.bytesForwarded.PutObject + p.stats.bytesForwarded.UploadPart;
 
-/** One run of a tool through the proxy, with counters reset first; fails unless the bucket is complete. */
+interface Job {
+  bucket: string;
+  stateDir: string;
+  oursExtra?: string[];
+}
+
+/**
+ * One run of a tool through env's proxy, with counters reset first; fails unless the bucket is
+ * complete afterwards (check: false skips the listing, for re-syncs of an already checked tree).
+ * `watch` gets the seconds since spawn every 20 ms; the first true SIGKILLs the tool.
+ */
 async function measuredRun(
   env: Env,
   tool: ToolId,
   w: Workload,
-  job: { bucket: string; stateDir: string },
-  killWhen?: () => boolean,
+  job: Job,
+  opts: { watch?: (seconds: number) => boolean; check?: boolean } = {},
 ): Promise<{ result: Outcome<Measured>; killed: boolean; openUploads: number }> {
   const prefix = `${w.name}/`;
   const cmd = TOOLS[tool].command({ source: w.root, prefix, ...job }, env.settings);
   execFileSync("sync"); // flush the previous run's writes so they don't land on this one
   env.proxy.resetStats();
+  const t0 = performance.now();
+  const watch = opts.watch;
+  const killWhen = watch && (() => watch((performance.now() - t0) / 1000));
   const r = await runMeasured(cmd, { timeoutMs, killWhen });
   const measured: Measured = {
     seconds: r.seconds,
+    cpuSeconds: r.cpuSeconds,
     peakRssBytes: r.peakRssBytes,
     bytesSent: payload(env.proxy),
     requests: { ...env.proxy.stats.requests },
   };
-  const check = await checkBucket(env.client, job.bucket, prefix, w.files);
   if (r.killed) return { result: { ok: true, value: measured }, killed: true, openUploads: 0 };
+  const check =
+    opts.check === false
+      ? { problem: undefined, openUploads: 0 }
+      : await checkBucket(env.client, job.bucket, prefix, w.files);
   const out = `${r.stderr}\n${r.stdout}`.trim().split("\n").slice(-2).join(" ").slice(0, 200);
   const reason = r.timedOut
     ? `timed out after ${timeoutMs / 1000} s`
@@ -305,13 +479,87 @@ async function uploadScenario(
   return out;
 }
 
+/**
+ * Ours uploads the tree once (its journal then knows it); ours, aws and s5cmd then re-sync the
+ * same bucket and prefix with nothing changed. The objects are newer than the files and of the
+ * same size, which is what aws s3 sync and s5cmd sync compare, so all three start from "done".
+ */
+async function noopScenario(env: Env, w: Workload, ready: ToolId[]): Promise<NoopResults> {
+  const bucket = await freshBucket(env, "noop");
+  const stateDir = mkdtempSync(join(scratch, "state-"));
+  log(`noop: ours uploads ${w.files.size} files first`);
+  const seed = (await measuredRun(env, "ours", w, { bucket, stateDir })).result;
+  const runs: NoopResults["runs"] = [];
+  const who = ready.filter((t) => t === "ours" || NOOP_PEERS.includes(t));
+  if (!seed.ok) {
+    for (const tool of who)
+      runs.push({ tool, outcome: { ok: false, reason: "seed upload failed" } });
+  } else {
+    const all = new Map<ToolId, Outcome<Measured>[]>(who.map((t) => [t, []]));
+    for (let rep = 0; rep < repeat; rep++)
+      for (const tool of who) {
+        log(`noop: ${tool} re-syncs the unchanged tree`);
+        const r = await measuredRun(env, tool, w, { bucket, stateDir }, { check: false });
+        all.get(tool)?.push(r.result);
+      }
+    for (const tool of who) {
+      const outs = all.get(tool) ?? [];
+      const bad = outs.find((o) => !o.ok);
+      const merged = combine(outs.map((first) => ({ workload: w, tool, first })));
+      runs.push({ tool, outcome: bad ?? merged.first });
+    }
+  }
+  dropBucket(env, bucket);
+  rmSync(stateDir, { recursive: true, force: true });
+  return { workload: w, seed, runs };
+}
+
+/**
+ * Ours alone on a tree of tiny files, at its default --max-memory and at 1GiB, each run in a
+ * fresh bucket and time-boxed (--scale-seconds): peak RSS, start-up until the first upload
+ * request, and files per second after it.
+ */
+async function scaleScenario(env: Env, w: Workload): Promise<ScaleRun[]> {
+  const out: ScaleRun[] = [];
+  for (const [label, extra] of [
+    ["defaults", []],
+    ["--max-memory 1GiB", ["--max-memory", "1GiB"]],
+  ] as const) {
+    const bucket = await freshBucket(env, "scale");
+    const stateDir = mkdtempSync(join(scratch, "state-"));
+    log(`scale: ours with ${label} on ${w.files.size} files`);
+    let firstUpload: number | undefined;
+    const started = () =>
+      env.proxy.stats.requests.PutObject + env.proxy.stats.requests.CreateMultipartUpload > 0;
+    const watch = (t: number) => {
+      if (firstUpload === undefined && started()) firstUpload = t;
+      return scaleSeconds > 0 && t >= scaleSeconds;
+    };
+    const job = { bucket, stateDir, oursExtra: [...extra] };
+    const r = await measuredRun(env, "ours", w, job, { watch, check: false });
+    const files =
+      env.proxy.stats.requests.PutObject + env.proxy.stats.requests.CompleteMultipartUpload;
+    if (!r.result.ok) out.push({ label, outcome: r.result });
+    else {
+      const m = r.result.value;
+      const startup = firstUpload ?? m.seconds;
+      const rate = files / Math.max(1e-3, m.seconds - startup);
+      const value = { measured: m, files, startupSeconds: startup, rate, finished: !r.killed };
+      out.push({ label, outcome: { ok: true, value } });
+    }
+    dropBucket(env, bucket);
+    rmSync(stateDir, { recursive: true, force: true });
+  }
+  return out;
+}
+
 async function resumeScenario(env: Env, w: Workload, tool: ToolId): Promise<ResumeResult> {
   const bucket = await freshBucket(env, `resume-${tool}`);
   const stateDir = mkdtempSync(join(scratch, "state-"));
   const job = { bucket, stateDir };
   const at = killAt * w.bytes;
   log(`resume: ${tool} until ${(at / MiB).toFixed(0)} MiB reached the server, then SIGKILL`);
-  const first = await measuredRun(env, tool, w, job, () => payload(env.proxy) >= at);
+  const first = await measuredRun(env, tool, w, job, { watch: () => payload(env.proxy) >= at });
   let outcome: ResumeResult["outcome"];
   if (!first.result.ok) outcome = first.result;
   else if (!first.killed) outcome = { ok: false, reason: "finished before the kill" };
@@ -338,45 +586,88 @@ function render(r: {
   settings: Settings;
   versions: Map<ToolId, string>;
   skipped: string[];
-  uploads: UploadResult[];
-  resumes: ResumeResult[];
-  large: Workload | undefined;
+  phases: string[];
+  report: Report;
+  workloads: Workload[];
 }): string {
-  const s = r.settings;
+  const rep = r.report;
   const cpu = cpus();
   const lines = [
     `# data-sync benchmark, ${new Date().toISOString().replace(/\.\d+Z$/, "Z")}`,
     "",
     `Machine: ${cpu.length} cores (${cpu[0]?.model.trim() ?? "?"}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Linux ${release()}, Node ${process.version}.`,
-    `Server: versitygw ${VERSITYGW_VERSION} (posix backend) on 127.0.0.1, every request through a counting proxy; loopback, no WAN latency.`,
-    "Ratios (x ours) are the tool's value divided by ours: above 1 is slower, more memory or more bytes.",
+    `Server: versitygw ${VERSITYGW_VERSION} (posix backend) on 127.0.0.1, every request through a counting proxy; loopback except in the WAN profile.`,
+    `Run: \`pnpm bench ${process.argv.slice(2).join(" ")}\`, ${repeat} round(s), ${minutes()} min in all (minutes per scenario: ${r.phases.join(", ")}).`,
+    "CPU s = user + system seconds of the tool's whole process tree (rusage of the waited-for children). x best peer = the value divided by the fastest other tool's on the same workload in this run (below 1 is better).",
     "",
     "Tools and settings:",
     "",
-    ...[...r.versions].map(([id, v]) => `- **${id}**: ${v}; ${TOOLS[id].settings(s)}`),
+    ...[...r.versions].map(([id, v]) => `- **${id}**: ${v}; ${TOOLS[id].settings(r.settings)}`),
     ...r.skipped.map((x) => `- ${x}`),
     "",
   ];
-  const workloads = [...new Set(r.uploads.map((u) => u.workload))];
-  if (workloads.length > 0) {
-    lines.push("Workloads:", "", ...workloads.map((w) => `- ${w.title}`), "");
+  if (r.workloads.length > 0) {
+    lines.push("Workloads:", "", ...r.workloads.map((w) => `- ${w.title}`), "");
   }
-  if (r.uploads.some((u) => u.first)) {
-    lines.push("## First upload into an empty bucket", "", uploadTable(r.uploads), "");
-  }
-  if (r.uploads.some((u) => u.rerun)) {
-    lines.push("## Re-run on the unchanged tree", "", rerunTable(r.uploads), "");
-  }
-  if (r.large && r.resumes.length > 0) {
+  if (rep.uploads.length > 0) {
     lines.push(
-      `## SIGKILL at ${Math.round(killAt * 100)}% of the large workload, then run again`,
+      "## First upload into an empty bucket",
       "",
-      `Payload bytes (PutObject + UploadPart bodies) the server received over both runs; the dataset is ${(r.large.bytes / MiB).toFixed(0)} MiB.`,
+      "The SHA-256 floor row is one hash pass over the same bytes in the bench's process (reads excluded): the least CPU any verified upload can spend.",
       "",
-      resumeTable(r.resumes, r.large.bytes),
+      uploadTable(rep.uploads, rep.floors),
       "",
     );
   }
+  if (rep.uploads.some((u) => u.rerun)) {
+    lines.push("## Re-run on the unchanged tree", "", rerunTable(rep.uploads), "");
+  }
+  if (rep.wan.length > 0) {
+    lines.push(
+      `## WAN profile: ${rep.wanProfile}`,
+      "",
+      "Every request waits the delay before the proxy forwards it, every response the delay before it comes back, and request bodies share the uplink's rate: a remote region simulated on loopback. Tools at the settings above.",
+      "",
+      uploadTable(rep.wan, rep.floors),
+      "",
+    );
+  }
+  if (rep.noop) {
+    const seed = rep.noop.seed;
+    const seedText = seed.ok
+      ? `ours uploaded them first in ${seed.value.seconds.toFixed(1)} s (${(rep.noop.workload.files.size / seed.value.seconds).toFixed(0)} files/s, peak RSS ${(seed.value.peakRssBytes / MiB).toFixed(0)} MiB, CPU ${seed.value.cpuSeconds?.toFixed(1) ?? "-"} s)`
+      : `ours' first upload failed: ${seed.reason}`;
+    lines.push(
+      `## No-op re-sync of ${rep.noop.workload.files.size.toLocaleString("en-US")} files`,
+      "",
+      `${rep.noop.workload.title}; ${seedText}. Then each tool syncs the same tree to the same bucket and prefix again, nothing changed.`,
+      "",
+      noopTable(rep.noop),
+      "",
+    );
+  }
+  if (rep.scale.length > 0) {
+    const w = r.workloads.find((x) => x.name === "scale");
+    lines.push(
+      `## Memory at scale: ${w?.files.size.toLocaleString("en-US") ?? "?"} files, ours only`,
+      "",
+      `Each run into a fresh bucket${scaleSeconds > 0 ? `, stopped after ${scaleSeconds} s` : ""}. Start-up = spawn to the first upload request (walk, plan, journal); the rate counts the files the server received after it.`,
+      "",
+      scaleTable(rep.scale, w?.files.size ?? 0),
+      "",
+    );
+  }
+  if (rep.large && rep.resumes.length > 0) {
+    lines.push(
+      `## SIGKILL at ${Math.round(killAt * 100)}% of the large workload, then run again`,
+      "",
+      `Payload bytes (PutObject + UploadPart bodies) the server received over both runs; the dataset is ${(rep.large.bytes / MiB).toFixed(0)} MiB.`,
+      "",
+      resumeTable(rep.resumes, rep.large.bytes),
+      "",
+    );
+  }
+  lines.push("## Issue 12's targets, from this run", "", ...targetLines(rep), "");
   return lines.join("\n");
 }
 
@@ -392,7 +683,7 @@ try {
   log(`failed: ${(err as Error).stack ?? String(err)}`);
   process.exitCode = 1;
 } finally {
-  await proxy?.stop();
+  for (const p of proxies) await p.stop();
   await server?.stop();
   rmSync(scratch, { recursive: true, force: true });
 }

