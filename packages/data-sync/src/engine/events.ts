@@ -44,6 +44,21 @@ export type SyncEvent =
   | { event: "file_failed"; key: string; error: string }
   | { event: "restart"; key: string; reason: string }
   | { event: "warning"; message: string }
+  /**
+   * File data has waited for memory for more than a second (waiting: true; reason: the byte
+   * budget for file data is full, or the process is at its resident limit), and when it moves
+   * again (waiting: false). --max-memory is what to raise.
+   */
+  | {
+      event: "memory_wait";
+      waiting: true;
+      reason: "budget" | "resident";
+      /** --max-memory in bytes */
+      max_memory: number;
+      /** bytes of file data that may be in memory at once (what --max-memory leaves for it) */
+      budget: number;
+    }
+  | { event: "memory_wait"; waiting: false; waited_ms: number }
   | { event: "manifest"; key: string; version: string; files: number; written: boolean };
 
 export type EmitFn = (e: SyncEvent) => void;

@@ -1,6 +1,8 @@
 // Back-pressure: a byte budget (memory), a request budget (sockets) and a bandwidth cap.
 import { setMaxListeners } from "node:events";
 import { setTimeout as sleep } from "node:timers/promises";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { InterruptedError } from "./errors.ts";
 
 /**
@@ -20,6 +22,11 @@ export class Budget {
 
   get inUse(): number {
     return this.used;
+  }
+
+  /** An ask of n now would queue (behind other waiters, or for lack of room). */
+  protected wouldWait(n: number): boolean {
+    return this.waiters.length > 0 || this.used + Math.min(n, this.capacity) > this.capacity;
   }
 
   acquire(n: number, signal?: AbortSignal): Promise<void> {
@@ -105,6 +112,47 @@ export class BandwidthLimit {
 }
 
 /**
+ * A full garbage collection now, where the runtime allows it (the flag is set at run time, then
+ * a fresh context carries the function). V8 lets a large heap grow well past its live size
+ * before it collects; near --max-memory, collecting is cheaper than waiting for it.
+ */
+let gcFn: (() => void) | null | undefined = null;
+export function collectGarbage(): void {
+  if (gcFn === null) {
+    try {
+      setFlagsFromString("--expose-gc");
+      gcFn = runInNewContext("gc") as () => void;
+    } catch {
+      gcFn = undefined;
+    }
+  }
+  gcFn?.();
+}
+
+/** Live JavaScript heap after a collection: what the walk, the journal and the plan hold. */
+export function liveHeap(): number {
+  collectGarbage();
+  return process.memoryUsage().heapUsed;
+}
+
+/**
+ * The file-data budget once the per-file state exists: the CLI sized it before the walk, so
+ * what the walk, the journal replay and the plan added to the live heap comes off it (with
+ * 200,000 files that is tens of MiB), never below one part (`floor`) so the run always moves.
+ */
+export function budgetAfterPlan(requested: number, grownBy: number, floor: number): number {
+  return Math.max(floor, requested - Math.max(0, grownBy));
+}
+
+/** Why file data is waiting: the byte budget is full, or the resident size is at the limit. */
+export type MemoryWait =
+  | { waiting: true; reason: "budget" | "resident" }
+  | { waiting: false; waitedMs: number };
+
+/** A wait shorter than this is ordinary back-pressure, not worth telling the user about. */
+const WAIT_REPORT_MS = 1_000;
+
+/**
  * The byte budget for file data, plus a check of the real resident size: the budget counts our
  * buffers, but the process also holds garbage the collector has not returned yet (more of it
  * when the machine is busy). Before more file data is read, an ask waits, while other buffers
@@ -112,6 +160,12 @@ export class BandwidthLimit {
  * itself, and never more than a few seconds.
  */
 export class MemoryBudget extends Budget {
+  private waiting = 0;
+  private since = 0;
+  private reported = false;
+  private reportTimer: NodeJS.Timeout | undefined;
+  private lastGc = 0;
+
   constructor(
     capacity: number,
     private readonly rssLimit: number,
@@ -121,23 +175,82 @@ export class MemoryBudget extends Budget {
      * bytes come off a socket (a remote source), whose chunks stay until the next collection.
      */
     private readonly readCost = 1,
+    /** told when file data has waited for memory for more than a moment, and when it moves again */
+    private readonly onWait: (w: MemoryWait) => void = () => {},
+    private readonly collect: () => void = collectGarbage,
   ) {
     super(capacity);
   }
 
   override async acquire(n: number, signal?: AbortSignal): Promise<void> {
-    await super.acquire(n, signal);
-    const deadline = Date.now() + 5_000;
-    while (
-      this.rss() + n * this.readCost > this.rssLimit &&
-      this.inUse > n &&
-      Date.now() < deadline
-    ) {
-      await new Promise<void>((resolve) => setTimeout(resolve, 20));
-      if (signal?.aborted) {
-        this.release(n);
-        throw new InterruptedError();
+    if (this.wouldWait(n)) {
+      this.beginWait("budget");
+      try {
+        await super.acquire(n, signal);
+      } finally {
+        this.endWait();
       }
+    } else await super.acquire(n, signal);
+    if (!this.overLimit(n)) return;
+    // Over the limit: most of it is garbage. Collect (at most every half second), then wait
+    // only while other buffers are out (never on itself) and a few seconds at most.
+    this.beginWait("resident");
+    try {
+      const deadline = Date.now() + 5_000;
+      while (this.overLimit(n) && this.inUse > n && Date.now() < deadline) {
+        if (Date.now() - this.lastGc >= 500) {
+          this.lastGc = Date.now();
+          this.collect();
+          continue;
+        }
+        await new Promise<void>((resolve) => setTimeout(resolve, 20));
+        if (signal?.aborted) {
+          this.release(n);
+          throw new InterruptedError();
+        }
+      }
+    } finally {
+      this.endWait();
+    }
+  }
+
+  private overLimit(n: number): boolean {
+    return this.rss() + n * this.readCost > this.rssLimit;
+  }
+
+  // One report when some read has waited WAIT_REPORT_MS, one when none has waited for as long
+  // (a short gap between two waits is the same starved stretch, not two).
+  private beginWait(reason: "budget" | "resident"): void {
+    if (this.waiting++ > 0) return;
+    if (this.reported) {
+      clearTimeout(this.reportTimer); // the "moving again" report is cancelled: still waiting
+      return;
+    }
+    this.since = Date.now();
+    this.reportTimer = setTimeout(() => {
+      this.reported = true;
+      this.onWait({ waiting: true, reason });
+    }, WAIT_REPORT_MS);
+    this.reportTimer.unref();
+  }
+
+  private endWait(): void {
+    if (--this.waiting > 0) return;
+    clearTimeout(this.reportTimer);
+    if (!this.reported) return;
+    this.reportTimer = setTimeout(() => {
+      this.reported = false;
+      this.onWait({ waiting: false, waitedMs: Date.now() - this.since - WAIT_REPORT_MS });
+    }, WAIT_REPORT_MS);
+    this.reportTimer.unref();
+  }
+
+  /** Ends the reporting (the run is over): a wait still reported is closed now. */
+  close(): void {
+    clearTimeout(this.reportTimer);
+    if (this.reported) {
+      this.reported = false;
+      this.onWait({ waiting: false, waitedMs: Date.now() - this.since });
     }
   }
 }

@@ -1,7 +1,6 @@
 // One sync run: walk -> plan -> execute -> manifest. The CLI builds the options and renders events.
 
 import { buildManifest, type DatasetLayout, MANIFEST_NAME } from "@bgb/shared/manifest";
-import pLimit from "p-limit";
 import { BufferPool } from "./buffer-pool.ts";
 import type { TransferContext } from "./context.ts";
 import { type CopyRoute, copyOrStream, type RoutedResult } from "./copy-file.ts";
@@ -12,9 +11,16 @@ import { cleanupLeftovers } from "./gc.ts";
 import { sha256b64 } from "./hashing.ts";
 import { type OpenJournal, openJournal, readJournal } from "./journal/journal.ts";
 import { PREVIOUS_MANIFEST_NAME, splitKeyCollisions, splitLongKeys } from "./keys.ts";
-import { BandwidthLimit, Budget, capAbortListeners, MemoryBudget } from "./limits.ts";
+import {
+  BandwidthLimit,
+  Budget,
+  budgetAfterPlan,
+  capAbortListeners,
+  liveHeap,
+  MemoryBudget,
+} from "./limits.ts";
 import { manifestGuard } from "./manifest-guard.ts";
-import { makePlan, type Plan } from "./plan.ts";
+import { makePlan, type Plan, type PlanItem } from "./plan.ts";
 import { type RemoteIndex, readRemoteIndex } from "./remote-index.ts";
 import { isS3Source, type Source } from "./source.ts";
 import { watchForStall } from "./stall-watch.ts";
@@ -89,6 +95,8 @@ function errorText(err: unknown): string {
 }
 
 export async function runSync(o: SyncOptions): Promise<SyncSummary> {
+  // what the walk, the journal and the plan add to the heap comes off the file-data budget
+  const heapBefore = o.dryRun ? 0 : liveHeap();
   const listed = await o.source.list(o.filter);
   const { kept, tooLong } = splitLongKeys(listed.entries, o.prefix);
   const { unique, collisions } = splitKeyCollisions(kept);
@@ -174,6 +182,7 @@ export async function runSync(o: SyncOptions): Promise<SyncSummary> {
       ...(remote ? { remote } : {}),
     });
     emitPlan(o, plan, path);
+    const dataBudget = budgetAfterPlan(o.memoryBudget, liveHeap() - heapBefore, o.partSize);
     // a first run checks each file before it uploads: a multipart check may start an upload
     const mayStartUploads = plan.items.some(
       (i) => i.kind === "multipart" || (i.kind === "check" && i.via === "multipart"),
@@ -194,6 +203,24 @@ export async function runSync(o: SyncOptions): Promise<SyncSummary> {
       );
       run.abort();
     });
+    const memory = new MemoryBudget(
+      dataBudget,
+      o.memoryLimit,
+      undefined,
+      path === "upload" ? 1 : 2,
+      (w) =>
+        o.emit(
+          w.waiting
+            ? {
+                event: "memory_wait",
+                waiting: true,
+                reason: w.reason,
+                max_memory: o.memoryLimit,
+                budget: dataBudget,
+              }
+            : { event: "memory_wait", waiting: false, waited_ms: w.waitedMs },
+        ),
+    );
     const ctx: TransferContext = {
       store: stall.store,
       source: o.source,
@@ -202,8 +229,8 @@ export async function runSync(o: SyncOptions): Promise<SyncSummary> {
       storageClass: o.storageClass,
       partSize: o.partSize,
       // a streamed source's bytes arrive as socket chunks: garbage as large as the part
-      memory: new MemoryBudget(o.memoryBudget, o.memoryLimit, undefined, path === "upload" ? 1 : 2),
-      buffers: new BufferPool(o.partSize, o.memoryBudget),
+      memory,
+      buffers: new BufferPool(o.partSize, dataBudget),
       requests: new Budget(o.concurrency),
       bandwidth: new BandwidthLimit(o.bytesPerSecond),
       signal: run.signal,
@@ -219,53 +246,56 @@ export async function runSync(o: SyncOptions): Promise<SyncSummary> {
     };
     let uploaded = 0;
     let adopted = 0;
-    const limit = pLimit(o.concurrency);
-    await Promise.all(
-      plan.items.map((item) =>
-        limit(async () => {
-          if (item.kind === "skip" || run.signal.aborted) return;
-          const key = item.entry.relPath;
-          o.emit({
-            event: "file_start",
-            key,
-            size: item.entry.size,
-            mode: item.kind === "check" ? "check" : item.kind,
-            reason: item.reason,
-          });
-          try {
-            const r: RoutedResult = ctx.copy
-              ? await copyOrStream(ctx, ctx.copy, item)
-              : { ...(await transferFile(ctx, item)), path, bytesCopied: 0, bytesReadBack: 0 };
-            bytesReadBack += r.bytesReadBack;
-            if (r.outcome === "adopted") adopted++;
-            else if (r.outcome !== "skipped") uploaded++;
-            o.emit({
-              event: "file_done",
-              key,
-              size: r.size,
-              outcome: r.outcome,
-              bytes_sent: r.bytesSent,
-              ...(r.reason ? { reason: r.reason } : {}),
-              path: r.path,
-            });
-          } catch (err) {
-            if (run.signal.aborted && (o.signal.aborted || fatal)) return; // reported once, below
-            if (
-              err instanceof InterruptedError ||
-              (err instanceof StoreError && err.kind === "aborted")
-            )
-              return;
-            if (isFatal(err)) {
-              fatal ??= err;
-              run.abort();
-              return;
-            }
-            failures.push({ key, error: errorText(err) });
-            o.emit({ event: "file_failed", key, error: errorText(err) });
-          }
-        }),
-      ),
-    );
+    const one = async (item: PlanItem): Promise<void> => {
+      if (item.kind === "skip" || run.signal.aborted) return;
+      const key = item.entry.relPath;
+      o.emit({
+        event: "file_start",
+        key,
+        size: item.entry.size,
+        mode: item.kind === "check" ? "check" : item.kind,
+        reason: item.reason,
+      });
+      try {
+        const r: RoutedResult = ctx.copy
+          ? await copyOrStream(ctx, ctx.copy, item)
+          : { ...(await transferFile(ctx, item)), path, bytesCopied: 0, bytesReadBack: 0 };
+        bytesReadBack += r.bytesReadBack;
+        if (r.outcome === "adopted") adopted++;
+        else if (r.outcome !== "skipped") uploaded++;
+        o.emit({
+          event: "file_done",
+          key,
+          size: r.size,
+          outcome: r.outcome,
+          bytes_sent: r.bytesSent,
+          ...(r.reason ? { reason: r.reason } : {}),
+          path: r.path,
+        });
+      } catch (err) {
+        if (run.signal.aborted && (o.signal.aborted || fatal)) return; // reported once, below
+        if (
+          err instanceof InterruptedError ||
+          (err instanceof StoreError && err.kind === "aborted")
+        )
+          return;
+        if (isFatal(err)) {
+          fatal ??= err;
+          run.abort();
+          return;
+        }
+        failures.push({ key, error: errorText(err) });
+        o.emit({ event: "file_failed", key, error: errorText(err) });
+      }
+    };
+    // Workers take the next item in turn: one closure per worker, not one queued per file
+    // (200,000 of those held tens of MiB before the first upload).
+    let next = 0;
+    const worker = async () => {
+      while (next < plan.items.length) await one(plan.items[next++] as PlanItem);
+    };
+    await Promise.all(Array.from({ length: o.concurrency }, worker));
+    memory.close();
     o.signal.removeEventListener("abort", onAbort);
     stall.stop();
     if (fatal) throw fatal; // cli/main.ts: isFatal() -> exit 3

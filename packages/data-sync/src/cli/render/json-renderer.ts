@@ -21,6 +21,7 @@ export function jsonRenderer(
       files_failed: state.filesFailed,
       files_to_process: state.toProcess,
       in_flight: state.inFlight.size,
+      waiting_for_memory: state.waitingForMemory !== undefined,
       rate_bytes_per_s: Math.round(rate),
       eta_s: Number.isFinite(eta) ? Math.round(eta) : null,
     });

@@ -9,6 +9,8 @@ export class ProgressState {
   filesDone = 0;
   filesFailed = 0;
   inFlight = new Map<string, { size: number; sent: number }>();
+  /** --max-memory in bytes while file data is waiting for memory, else undefined */
+  waitingForMemory: number | undefined;
   private samples: { t: number; bytes: number }[] = [];
   readonly started = Date.now();
 
@@ -37,6 +39,9 @@ export class ProgressState {
       case "file_failed":
         this.inFlight.delete(e.key);
         this.filesFailed++;
+        break;
+      case "memory_wait":
+        this.waitingForMemory = e.waiting ? e.max_memory : undefined;
         break;
       default:
         break;

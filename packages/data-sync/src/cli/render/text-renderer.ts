@@ -19,8 +19,22 @@ function statusLine(s: ProgressState): string {
   return (
     `${formatBytes(s.bytesSent)} / ${formatBytes(s.bytesToSend)} (${pct.toFixed(0)}%)` +
     `  ${formatBytes(rate)}/s  ETA ${formatDuration(s.etaSeconds(rate))}` +
-    `  files ${s.filesDone}/${s.toProcess}${s.filesFailed ? `  failed ${s.filesFailed}` : ""}`
+    `  files ${s.filesDone}/${s.toProcess}${s.filesFailed ? `  failed ${s.filesFailed}` : ""}` +
+    (s.waitingForMemory === undefined
+      ? ""
+      : `  waiting for memory (--max-memory ${sizeFlag(s.waitingForMemory)}; raise it to go faster)`)
   );
+}
+
+/** A byte count as one would type it after --max-memory: 256MiB, 1GiB. */
+export function sizeFlag(bytes: number): string {
+  for (const [unit, n] of [
+    ["GiB", 1024 ** 3],
+    ["MiB", 1024 ** 2],
+    ["KiB", 1024],
+  ] as const)
+    if (bytes >= n && bytes % n === 0) return `${bytes / n}${unit}`;
+  return `${bytes}B`;
 }
 
 export function textRenderer(opts: TextRendererOptions): Renderer {
