@@ -37,3 +37,35 @@ test("a 384 MiB file, mid-size and small ones sync within the default --max-memo
   await expectBucketMatches(bucket, "ds/", src);
   cleanup(src, state);
 });
+
+test("a --max-memory that leaves room for little file data: memory_wait says so, the run completes", async () => {
+  const src = tempDir("memwait");
+  const state = tempDir("state");
+  // 24 files of 2.5 MiB (buffer class 4 MiB): a budget of a few MiB reads a few at a time, the
+  // other workers wait
+  for (let i = 0; i < 24; i++) writeFileSync(join(src, `f${i}.edf`), Buffer.alloc(2.5 * MiB, i));
+  const bucket = await newBucket();
+  // --bwlimit: the run lasts seconds whatever the machine, so a wait outlasts the 1 s threshold
+  const base = ["--include", "**", "--part-size", "5MiB", "--bwlimit", "10MiB"];
+  // The smallest --max-memory the CLI accepts depends on what this process occupies: ask it.
+  const refused = await runCli(
+    "sync",
+    syncArgs("tuh", src, bucket, state, [...base, "--max-memory", "8MiB"]),
+  );
+  expect(refused.code).toBe(2);
+  const need = Number(/give at least (\d+)MiB/.exec(refused.stdout + refused.stderr)?.[1]);
+  expect(need).toBeGreaterThan(8);
+  const maxMemory = `${need + 16}MiB`;
+  const r = await runCli(
+    "sync",
+    syncArgs("tuh", src, bucket, state, [...base, "--max-memory", maxMemory]),
+  );
+  expect(r.code).toBe(0);
+  const waits = r.events.filter((e) => e.event === "memory_wait");
+  expect(waits[0]).toMatchObject({ waiting: true, max_memory: (need + 16) * MiB });
+  expect(["budget", "resident"]).toContain(waits[0]?.reason);
+  expect(waits.at(-1)).toMatchObject({ waiting: false });
+  expect(r.events.filter((e) => e.event === "file_done")).toHaveLength(24);
+  await expectBucketMatches(bucket, "ds/", src);
+  cleanup(src, state);
+});

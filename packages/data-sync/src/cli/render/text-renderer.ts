@@ -13,7 +13,7 @@ export interface TextRendererOptions {
   maxInFlightShown?: number;
 }
 
-function statusLine(s: ProgressState): string {
+export function statusLine(s: ProgressState): string {
   const rate = s.rate();
   const pct = s.bytesToSend > 0 ? Math.min(100, (100 * s.bytesSent) / s.bytesToSend) : 100;
   return (

@@ -1,0 +1,120 @@
+// The memory gate: over --max-memory it collects before it waits, and a wait longer than a
+// moment is reported (memory_wait) and shown on the progress line with the flag to raise.
+import { afterEach, describe, expect, test, vi } from "vitest";
+import { ProgressState } from "../src/cli/render/progress-state.ts";
+import { sizeFlag, statusLine } from "../src/cli/render/text-renderer.ts";
+import { budgetAfterPlan, MemoryBudget, type MemoryWait } from "../src/engine/limits.ts";
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe("memory gate", () => {
+  test("over the resident limit it collects garbage first, and goes ahead when that was enough", async () => {
+    let rss = 200;
+    let collections = 0;
+    const m = new MemoryBudget(
+      100,
+      150,
+      () => rss,
+      1,
+      undefined,
+      () => {
+        collections++;
+        rss = 120; // the collector returned the garbage
+      },
+    );
+    await m.acquire(20);
+    await m.acquire(20); // another buffer is out: before, this waited for it up to 5 s
+    expect(collections).toBe(1);
+    expect(m.inUse).toBe(40);
+  });
+
+  test("a read that waits more than a moment is reported once, and again when reads move", async () => {
+    vi.useFakeTimers();
+    const seen: MemoryWait[] = [];
+    const m = new MemoryBudget(
+      10,
+      1e12,
+      () => 0,
+      1,
+      (w) => seen.push(w),
+    );
+    await m.acquire(10);
+    const waiting = [m.acquire(5), m.acquire(5)];
+    await vi.advanceTimersByTimeAsync(999);
+    expect(seen).toEqual([]); // ordinary back-pressure: not worth a word
+    await vi.advanceTimersByTimeAsync(1);
+    expect(seen).toEqual([{ waiting: true, reason: "budget" }]);
+    m.release(10);
+    await Promise.all(waiting);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(seen).toHaveLength(2);
+    expect(seen[1]).toMatchObject({ waiting: false });
+  });
+
+  test("close() ends a wait still reported", async () => {
+    vi.useFakeTimers();
+    const seen: MemoryWait[] = [];
+    const m = new MemoryBudget(
+      10,
+      1e12,
+      () => 0,
+      1,
+      (w) => seen.push(w),
+    );
+    await m.acquire(10);
+    const p = m.acquire(10);
+    await vi.advanceTimersByTimeAsync(1500);
+    m.release(10);
+    await p;
+    m.close();
+    expect(seen.map((w) => w.waiting)).toEqual([true, false]);
+  });
+
+  test("the per-file state comes off the file-data budget, never below one part", () => {
+    expect(budgetAfterPlan(100, 30, 16)).toBe(70);
+    expect(budgetAfterPlan(100, 95, 16)).toBe(16);
+    expect(budgetAfterPlan(100, -5, 16)).toBe(100); // a heap that shrank gives nothing extra
+  });
+});
+
+describe("progress line", () => {
+  test("says it is waiting for memory and which flag to raise, until reads move again", () => {
+    const s = new ProgressState();
+    s.apply({
+      event: "plan",
+      files: 3,
+      bytes: 30,
+      to_upload: 3,
+      to_check: 0,
+      to_adopt: 0,
+      to_skip: 0,
+      bytes_to_send: 30,
+      bytes_through_machine: 30,
+      requests: 3,
+      path: "upload",
+      dry_run: false,
+    });
+    expect(statusLine(s)).not.toContain("waiting for memory");
+    s.apply({
+      event: "memory_wait",
+      waiting: true,
+      reason: "budget",
+      max_memory: 256 * 1024 ** 2,
+      budget: 64 * 1024 ** 2,
+    });
+    expect(statusLine(s)).toContain(
+      "waiting for memory (--max-memory 256MiB; raise it to go faster)",
+    );
+    s.apply({ event: "memory_wait", waiting: false, waited_ms: 2000 });
+    expect(statusLine(s)).not.toContain("waiting for memory");
+  });
+
+  test("sizes are written as the flag takes them", () => {
+    expect(sizeFlag(256 * 1024 ** 2)).toBe("256MiB");
+    expect(sizeFlag(1024 ** 3)).toBe("1GiB");
+    expect(sizeFlag(1536 * 1024 ** 2)).toBe("1536MiB");
+    expect(sizeFlag(1000)).toBe("1000B");
+  });
+});
