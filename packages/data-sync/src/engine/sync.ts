@@ -260,6 +260,8 @@ export async function runSync(o: SyncOptions): Promise<SyncSummary> {
         const r: RoutedResult = ctx.copy
           ? await copyOrStream(ctx, ctx.copy, item)
           : { ...(await transferFile(ctx, item)), path, bytesCopied: 0, bytesReadBack: 0 };
+        // Never report a file done before its journal line is on disk (group commit).
+        await journal.durable();
         bytesReadBack += r.bytesReadBack;
         if (r.outcome === "adopted") adopted++;
         else if (r.outcome !== "skipped") uploaded++;

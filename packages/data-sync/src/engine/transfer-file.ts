@@ -125,7 +125,6 @@ async function putWhole(
           { signal: ctx.signal },
         );
       });
-      ctx.emit({ event: "progress", key: entry.relPath, bytes: body.length });
       ctx.journal.append({
         t: "done",
         key: entry.relPath,
@@ -133,6 +132,8 @@ async function putWhole(
         sha256: sha.toString("hex"),
         s3: sha.toString("base64"),
       });
+      await ctx.journal.durable();
+      ctx.emit({ event: "progress", key: entry.relPath, bytes: body.length });
       return { outcome: "uploaded", bytesSent: body.length };
     } finally {
       ctx.buffers.give(body);
@@ -271,6 +272,7 @@ async function multipart(
         etags[partNo - 1] = etag;
         bytesSent += len;
         ctx.journal.append({ t: "part", uploadId: id, n: partNo, etag, sha256: digest, size: len });
+        await ctx.journal.durable();
         ctx.emit({ event: "progress", key: entry.relPath, bytes: len });
       } catch (err) {
         failure ??= err;
