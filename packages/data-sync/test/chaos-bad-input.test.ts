@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
 import { CANARY, canaryEnv, secretsIn } from "./chaos-support.ts";
-import { newBucket, pkgDir, s3, targetArgs, tempDir } from "./support.ts";
+import { bucketOnly, newBucket, pkgDir, s3, targetArgs, tempDir } from "./support.ts";
 
 const repoRoot = join(pkgDir, "..", "..");
 const BIN = {
@@ -87,7 +87,9 @@ type Case = [
 const T = (extra: string[]) => () => [...targetArgs("tuh", src, bucket, state), ...extra];
 const D = (sub: string, extra: string[]) => () => [
   sub,
-  ...targetArgs("tuh", src, bucket, state),
+  ...(sub === "verify" || sub === "gc"
+    ? bucketOnly(targetArgs("tuh", src, bucket, state))
+    : targetArgs("tuh", src, bucket, state)),
   ...extra,
 ];
 

@@ -28,6 +28,7 @@ import { type FaultRule, startFaultProxy } from "@bgb/testkit";
 import { afterAll, expect, test } from "vitest";
 import { canaryEnv, LONG, secretsIn, secretsInTree, seeded } from "./chaos-support.ts";
 import {
+  bucketOnly,
   type CliOptions,
   type CliResult,
   client,
@@ -109,7 +110,7 @@ async function expectComplete(
   }
   expect(await openUploads(b, "ds/")).toBe(0);
   // the journal belongs to endpoint + bucket + prefix: verify where the sync went
-  const v = await cli("data-sync", ["verify", ...targetArgs("tuh", src, b, st)], {
+  const v = await cli("data-sync", ["verify", ...bucketOnly(targetArgs("tuh", src, b, st))], {
     ...(endpoint ? { endpoint } : {}),
   });
   expect(v.code, v.stdout + v.stderr).toBe(0);
@@ -410,7 +411,7 @@ test(
         Body: randomBytes(statSync(join(src, replaced)).size),
       }),
     );
-    const v = await cli("data-sync", ["verify", ...target]);
+    const v = await cli("data-sync", ["verify", ...bucketOnly(target)]);
     expect(v.code).toBe(1);
     expect(v.stdout).toContain(`${gone}: missing from the bucket`);
     expect(v.stdout).toMatch(

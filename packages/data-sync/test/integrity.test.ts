@@ -13,6 +13,7 @@ import {
 import { startFaultProxy } from "@bgb/testkit";
 import { expect, test } from "vitest";
 import {
+  bucketOnly,
   client,
   MiB,
   newBucket,
@@ -105,7 +106,7 @@ test("a re-sync that replaces objects and does not finish leaves no manifest tha
   const r = await runCli("sync", args);
   expect(r.code).toBe(1);
   expect(await manifestExists(bucket)).toBe(false);
-  const v = await runCli("data-sync", ["verify", ...target]);
+  const v = await runCli("data-sync", ["verify", ...bucketOnly(target)]);
   expect(v.code).toBe(3);
   expect(v.stderr).toMatch(/moved aside.*has not finished.*run pnpm sync tuh/);
   expect(v.stderr.split("\n").filter(Boolean)).toHaveLength(1);
@@ -117,7 +118,7 @@ test("a re-sync that replaces objects and does not finish leaves no manifest tha
   const big = after.files.find((f) => f.key === "big.edf");
   expect(big?.sha256).toBe(sha(Buffer.alloc(12 * MiB, 2)));
   expect(big?.sha256).not.toBe(before.files.find((f) => f.key === "big.edf")?.sha256);
-  expect((await runCli("data-sync", ["verify", ...target])).code).toBe(0);
+  expect((await runCli("data-sync", ["verify", ...bucketOnly(target)])).code).toBe(0);
   // the moved-aside copy is gone once a consistent manifest is back
   await expect(
     client.send(new HeadObjectCommand({ Bucket: bucket, Key: "ds/.bgb-manifest.previous.json" })),
@@ -127,16 +128,16 @@ test("a re-sync that replaces objects and does not finish leaves no manifest tha
 test("verify without the journal cannot confirm a multipart object's SHA-256: unverified, exit 1, --deep confirms it", async () => {
   const { src, bucket } = await syncedDataset();
   const elsewhere = targetArgs("tuh", src, bucket, tempDir("other-machine"));
-  const v = await runCli("data-sync", ["verify", ...elsewhere, "--json"]);
+  const v = await runCli("data-sync", ["verify", ...bucketOnly(elsewhere), "--json"]);
   expect(v.code).toBe(1);
   const out = JSON.parse(v.stdout);
   expect(out.ok).toBe(false);
   expect(out.unverified).toEqual([
     { key: "big.edf", problem: expect.stringMatching(/no journal here.*--deep/) },
   ]);
-  const human = await runCli("data-sync", ["verify", ...elsewhere]);
+  const human = await runCli("data-sync", ["verify", ...bucketOnly(elsewhere)]);
   expect(human.stdout).toMatch(/NOT verified: 1\/2 .*1 unverified/);
-  expect((await runCli("data-sync", ["verify", ...elsewhere, "--deep"])).code).toBe(0);
+  expect((await runCli("data-sync", ["verify", ...bucketOnly(elsewhere), "--deep"])).code).toBe(0);
 });
 
 test("verify reports an object replaced by same-size bytes with no stored SHA-256, from the journal's record", async () => {
@@ -145,7 +146,7 @@ test("verify reports an object replaced by same-size bytes with no stored SHA-25
   await client.send(
     new PutObjectCommand({ Bucket: bucket, Key: "ds/small.csv", Body: Buffer.alloc(size, 120) }),
   );
-  const v = await runCli("data-sync", ["verify", ...target]);
+  const v = await runCli("data-sync", ["verify", ...bucketOnly(target)]);
   expect(v.code).toBe(1);
   expect(v.stdout).toMatch(/small\.csv: .*not the one this journal uploaded/);
 });
@@ -157,7 +158,7 @@ test("a deleted manifest is written again by the next sync, even when every file
   expect(r.code).toBe(0);
   expect(r.events.find((e) => e.event === "manifest")).toMatchObject({ written: true });
   expect(await manifestExists(bucket)).toBe(true);
-  expect((await runCli("data-sync", ["verify", ...target])).code).toBe(0);
+  expect((await runCli("data-sync", ["verify", ...bucketOnly(target)])).code).toBe(0);
 });
 
 test("a file that grows past the part size between the walk and its upload goes multipart, not one PUT of the new size", async () => {

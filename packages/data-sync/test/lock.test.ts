@@ -4,7 +4,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, test } from "vitest";
-import { newBucket, pkgDir, runCli, syncArgs, targetArgs, tempDir } from "./support.ts";
+import { bucketOnly, newBucket, pkgDir, runCli, syncArgs, targetArgs, tempDir } from "./support.ts";
 
 interface Counts {
   held: number;
@@ -86,7 +86,7 @@ test("a journal that is a directory: exit 3 naming it, and no lock left behind",
   mkdirSync(join(jdir, journal));
   for (const cmd of [
     ["sync", args],
-    ["data-sync", ["gc", ...targetArgs("tuh", src, bucket, state)]],
+    ["data-sync", ["gc", ...bucketOnly(targetArgs("tuh", src, bucket, state))]],
   ] as const) {
     const r = await runCli(cmd[0], [...cmd[1]]);
     expect(r.code).toBe(3);

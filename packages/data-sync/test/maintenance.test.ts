@@ -9,6 +9,7 @@ import {
 import { generateTusz, startFaultProxy } from "@bgb/testkit";
 import { beforeAll, expect, test } from "vitest";
 import {
+  bucketOnly,
   client,
   expectBucketMatches,
   listFiles,
@@ -42,13 +43,13 @@ test("verify catches an object that went missing behind the journal's back; --ve
   expect(
     (await runCli("sync", syncArgs("tuh", src, bucket, state, ["--part-size", "5MiB"]))).code,
   ).toBe(0);
-  const ok = await runCli("data-sync", ["verify", ...target(bucket, state), "--json"]);
+  const ok = await runCli("data-sync", ["verify", ...bucketOnly(target(bucket, state)), "--json"]);
   expect(ok.code).toBe(0);
   expect(JSON.parse(ok.stdout)).toMatchObject({ ok: true, problems: [], unverified: [] });
 
   const victim = listFiles(src).find((f) => f.endsWith(".edf")) as string;
   await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: `ds/${victim}` }));
-  const bad = await runCli("data-sync", ["verify", ...target(bucket, state)]);
+  const bad = await runCli("data-sync", ["verify", ...bucketOnly(target(bucket, state))]);
   expect(bad.code).toBe(1);
   expect(bad.stdout).toContain(`${victim}: missing from the bucket`);
   expect(bad.stdout).toMatch(/NOT verified/);
@@ -74,7 +75,7 @@ test("verify --deep re-reads the bytes: an object overwritten with same-size gar
   await client.send(
     new PutObjectCommand({ Bucket: bucket, Key: `ds/${victim}`, Body: Buffer.alloc(size, 120) }),
   );
-  const r = await runCli("data-sync", ["verify", ...target(bucket, state), "--deep"]);
+  const r = await runCli("data-sync", ["verify", ...bucketOnly(target(bucket, state)), "--deep"]);
   expect(r.code).toBe(1);
   expect(r.stdout).toContain(`${victim}: content SHA-256 differs from the manifest`);
 });
@@ -124,20 +125,7 @@ test("gc keeps the upload a sync will resume and foreign uploads; --all aborts t
     new CreateMultipartUploadCommand({ Bucket: bucket, Key: "ds/other-tool.bin" }),
   );
   expect(await openUploads(bucket, "ds/")).toBe(2);
-  const args = [
-    "gc",
-    "tuh",
-    "--source",
-    big,
-    "--bucket",
-    bucket,
-    "--prefix",
-    "ds/",
-    "--state-dir",
-    state,
-    "--include",
-    "**",
-  ];
+  const args = ["gc", "tuh", "--bucket", bucket, "--prefix", "ds/", "--state-dir", state];
 
   const dry = await runCli("data-sync", [...args, "--dry-run", "--json"]);
   expect(dry.code).toBe(0);
@@ -248,7 +236,7 @@ test("gc refuses to run while a sync holds the journal (it could be creating upl
     killAfterMs: 20_000,
   });
   await planned;
-  const gc = await runCli("data-sync", ["gc", ...target(bucket, state)]);
+  const gc = await runCli("data-sync", ["gc", ...bucketOnly(target(bucket, state))]);
   expect(gc.code).toBe(3);
   expect(gc.stderr).toMatch(/another sync \(pid \d+\) is using .*; wait for it or stop it/);
   await syncing;

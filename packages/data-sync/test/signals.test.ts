@@ -92,11 +92,11 @@ function pnpmSync(
       if (!moving) return;
       sent = true;
       // Apart, as `timeout -k` or a runner would send them: signals pending at once coalesce.
-      signals.forEach((s, i) =>
+      for (const [i, s] of signals.entries()) {
         setTimeout(() => {
           if (child.exitCode === null) process.kill(child.pid as number, s);
-        }, i * 150),
-      );
+        }, i * 150);
+      }
     });
     child.stderr.on("data", (b: Buffer) => {
       stderr += b;

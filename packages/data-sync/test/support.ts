@@ -169,6 +169,16 @@ export function targetArgs(
   ];
 }
 
+/** `args` without the flags verify and gc do not take (--source, --include, --exclude). */
+export function bucketOnly(args: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (["--source", "--include", "--exclude"].includes(args[i] as string)) i++;
+    else out.push(args[i] as string);
+  }
+  return out;
+}
+
 /** A sync with --json, as most tests run it. */
 export function syncArgs(
   dataset: string,

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `pnpm sync <dataset>`
 import "@bgb/shared/aws-sdk-node20";
+import { helpAlias } from "../cli/help.ts";
 import { main } from "../cli/main.ts";
 
-await main(process.argv.slice(2), "sync", true);
+await main(helpAlias(process.argv.slice(2), true), "sync", true);

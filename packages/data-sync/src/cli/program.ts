@@ -1,33 +1,37 @@
 // The command line: names and flags only; every command is a thin adapter.
 
-import { type ExitCode, exitCodesHelp } from "@bgb/shared/cli";
+import type { ExitCode } from "@bgb/shared/cli";
 import { Command, Option } from "commander";
 import pkg from "../../package.json" with { type: "json" };
+import { helpAfter } from "./help.ts";
 
 // Each command is imported when it runs, never at start: `--help` and `--version` load only
 // commander and this file, not the AWS SDK, zod or the engine (docs/benchmarks.md, "Start-up").
 const maintenance = () => import("./commands/maintenance.ts");
 
-const EXIT_HELP = `
-${exitCodesHelp()}
-
-Endpoint: --endpoint, else the dataset's endpoint_url, else AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL,
-else AWS S3. Credentials come only from the standard AWS chain (env, profile, SSO, instance role).`;
-
 const collect = (v: string, prev: string[] | undefined) => [...(prev ?? []), v];
 
-function targetOptions(cmd: Command): Command {
-  return cmd
-    .option("--config <file>", "datasets file (default: configs/datasets.yaml)")
-    .option(
+/**
+ * The flags naming where a dataset goes (and, with `source`, where it comes from): verify and gc
+ * only touch the bucket, so they offer no --source/--include/--exclude (commander then refuses
+ * them as unknown options, exit 2).
+ */
+function targetOptions(cmd: Command, source = true): Command {
+  cmd.option("--config <file>", "datasets file (default: configs/datasets.yaml)");
+  if (source)
+    cmd.option(
       "--source <dir|url>",
       "dataset folder, https:// URL or s3://bucket/prefix/ (overrides the config's source)",
-    )
+    );
+  cmd
     .option("--bucket <name>", "bucket (overrides the config)")
     .option("--prefix <p/>", "key prefix ending in / (overrides the config)")
-    .option("--endpoint <url>", "S3-compatible endpoint; non-AWS endpoints use path-style")
-    .option("--include <glob>", "only keys matching (repeatable; overrides the config)", collect)
-    .option("--exclude <glob>", "skip keys matching (repeatable; overrides the config)", collect)
+    .option("--endpoint <url>", "S3-compatible endpoint; non-AWS endpoints use path-style");
+  if (source)
+    cmd
+      .option("--include <glob>", "only keys matching (repeatable; overrides the config)", collect)
+      .option("--exclude <glob>", "skip keys matching (repeatable; overrides the config)", collect);
+  return cmd
     .option(
       "--state-dir <dir>",
       "where journals live (default $BGB_STATE_DIR or ~/.local/state/bgb)",
@@ -82,7 +86,7 @@ export function buildProgram(
   const program = new Command(name)
     .version(`bgb-${name} ${pkg.version}`, "-V, --version", "print the version and exit")
     .description("Resumable, verified, concurrent upload of EEG dataset trees to S3")
-    .addHelpText("after", EXIT_HELP);
+    .addHelpText("after", helpAfter(syncOnly ? "sync" : "data-sync", syncOnly));
 
   const sync = transferOptions(targetOptions(syncOnly ? program : program.command("sync")))
     .argument("<dataset>", "a name in configs/datasets.yaml (tuh, chbmit, ...)")
@@ -90,21 +94,26 @@ export function buildProgram(
       run(import("./commands/sync.ts").then((c) => c.syncCommand(dataset, flags))),
     );
   if (!syncOnly) {
-    sync.description("upload what is missing, resume what was interrupted, write the manifest");
+    sync
+      .description("upload what is missing, resume what was interrupted, write the manifest")
+      .addHelpText("after", helpAfter("sync", false));
     targetOptions(program.command("status"))
       .description("what a sync would do now, from the journal alone")
+      .addHelpText("after", helpAfter("status", false))
       .option("--part-size <size>", "part size the plan assumes", "16MiB")
       .argument("<dataset>")
       .action((d: string, f) => run(maintenance().then((c) => c.statusCommand(d, f))));
-    targetOptions(program.command("verify"))
+    targetOptions(program.command("verify"), false)
       .description("check every object of the manifest in the bucket (HEAD + checksums)")
+      .addHelpText("after", helpAfter("verify", false))
       .option("--deep", "download each object and hash it")
       .argument("<dataset>")
       .action((d: string, f) => run(maintenance().then((c) => c.verifyCommand(d, f))));
-    targetOptions(program.command("gc"))
+    targetOptions(program.command("gc"), false)
       .description(
         "abort multipart uploads under the prefix that this tool started and no longer tracks",
       )
+      .addHelpText("after", helpAfter("gc", false))
       .option("--all", "also abort uploads this tool did not start")
       .option("--dry-run", "list what would be aborted")
       .argument("<dataset>")
@@ -114,6 +123,7 @@ export function buildProgram(
       .description(
         "read every EDF header and label file of the source: figures per split, checks, charts",
       )
+      .addHelpText("after", helpAfter("report", false))
       .option("--config <file>", "datasets file (default: configs/datasets.yaml)")
       .option("--source <dir>", "dataset folder (overrides the config's source)")
       .option("--include <glob>", "only keys matching (repeatable; overrides the config)", collect)
