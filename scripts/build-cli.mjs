@@ -10,7 +10,12 @@
 //   devDependencies, is bundled, so the packed tarball runs outside this checkout with no
 //   install step of its own.
 // Shared code between entries goes into dist/chunks/; code the CLI imports lazily
-// (`await import(...)`) stays in its own chunk and is read only when used.
+// (`await import(...)`) stays in its own chunk and is read only when used: each program.ts
+// imports its commands inside their actions, so `--help` reads commander and the help text
+// only. esbuild puts whole files into chunks by who imports them, so a file the bin loads at
+// start must not import the `@bgb/shared` barrel (it would bring zod, yaml and every schema
+// into a start-up chunk); it takes `@bgb/shared/cli`. Without splitting, the same lazy code
+// still costs its parse: --help at 76 MiB instead of 44 (docs/benchmarks.md, "Start-up").
 // Native addons (a package that loads a .node file) cannot be bundled and are always left
 // outside. One that a bin loads at start must be in `dependencies` (the build fails otherwise);
 // one that only a lazy chunk loads may be left out of them (the launcher never renders the
