@@ -129,10 +129,11 @@ export function collectGarbage(): void {
   gcFn?.();
 }
 
-/** Live JavaScript heap after a collection: what the walk, the journal and the plan hold. */
+/** Live memory after a collection (heap and buffers): what the walk, the journal and the plan hold. */
 export function liveHeap(): number {
   collectGarbage();
-  return process.memoryUsage().heapUsed;
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
 }
 
 /**

@@ -94,11 +94,15 @@ export async function localSource(root: string): Promise<Source> {
         try {
           const st = await fsp.stat(abs, { bigint: true });
           await fsp.access(abs, constants.R_OK);
-          out.entries.push({
+          // One plain literal per file (a spread built a bigger object): 200,000 are kept.
+          const entry: SourceEntry = {
             relPath: key.rel,
-            ...(key.rel !== rel ? { sourcePath: rel } : {}),
-            ...identityOf(st),
-          });
+            size: Number(st.size),
+            mtime: st.mtimeNs.toString(),
+            id: `${st.ino}`,
+          };
+          if (key.rel !== rel) entry.sourcePath = rel;
+          out.entries.push(entry);
         } catch (err) {
           out.problems.push({
             relPath: rel,
