@@ -25,7 +25,7 @@ export interface RunResult {
   peakRssBytes: number;
   /**
    * User + system CPU seconds of the tool and every descendant it waited for (the kernel's
-   * RUSAGE_CHILDREN of the wrapper shell); undefined when the run was killed.
+   * RUSAGE_CHILDREN of the wrapper shell), killed runs included; undefined if the wrapper died.
    */
   cpuSeconds?: number;
   killed: boolean;
@@ -36,7 +36,7 @@ export interface RunResult {
 }
 
 export interface RunOptions {
-  /** Polled every 20 ms; the first true SIGKILLs the whole process group. */
+  /** Polled every 20 ms; the first true SIGKILLs the tool's process tree (the group after exit). */
   killWhen?: () => boolean;
   timeoutMs: number;
 }
@@ -141,15 +141,27 @@ export function runMeasured(c: Command, opts: RunOptions): Promise<RunResult> {
         // already gone
       }
     };
+    // The tool and its descendants, not the wrapper: bash reaps the tool (no zombie holding its
+    // pid, which ours' journal lock would take for a live run) and still reports its CPU.
+    const killTool = () => {
+      for (const p of processTree(pid)) {
+        if (p === pid) continue;
+        try {
+          process.kill(p, "SIGKILL");
+        } catch {
+          // already gone
+        }
+      }
+    };
     const watch = setInterval(() => {
       if (!killed && opts.killWhen?.()) {
         killed = true;
-        killGroup();
+        killTool();
       }
     }, 20);
     const deadline = setTimeout(() => {
       timedOut = true;
-      killGroup();
+      killTool();
     }, opts.timeoutMs);
     child.once("exit", () => {
       // Sample the exit instant, before stdio closes.
@@ -162,7 +174,7 @@ export function runMeasured(c: Command, opts: RunOptions): Promise<RunResult> {
       killGroup(); // a grandchild that outlived the tool must not keep uploading
       let cpuSeconds: number | undefined;
       try {
-        cpuSeconds = killed || timedOut ? undefined : parseTimes(readFileSync(timesFile, "utf8"));
+        cpuSeconds = parseTimes(readFileSync(timesFile, "utf8"));
       } catch {
         cpuSeconds = undefined; // the wrapper was killed before writing it
       }

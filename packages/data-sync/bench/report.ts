@@ -10,7 +10,7 @@ const GiB = 1024 * MiB;
 
 export interface Measured {
   seconds: number;
-  /** User + system CPU of the tool's process tree; undefined for killed runs. */
+  /** User + system CPU of the tool's process tree (killed runs too, up to the kill). */
   cpuSeconds?: number;
   peakRssBytes: number;
   /** Request-body bytes of PutObject + UploadPart that reached the server. */
@@ -42,8 +42,11 @@ export interface ResumeResult {
 
 export interface NoopResults {
   workload: Workload;
-  /** Ours' first upload of the tree, which the re-syncs then find unchanged. */
+  /** The first upload of the tree (by ours, or by s5cmd with --noop-seed s5cmd). */
   seed: Outcome<Measured>;
+  seededBy: ToolId;
+  /** After an s5cmd seed: ours' first run, which adopts the objects into its journal. */
+  adopt?: Outcome<Measured>;
   runs: { tool: ToolId; outcome: Outcome<Measured> }[];
 }
 
@@ -395,8 +398,8 @@ export function targetLines(r: Report): string[] {
   }
   const ns = r.noop?.runs.find((x) => x.tool === "ours");
   const nsm = ok(ns?.outcome);
-  const seed = ok(r.noop?.seed);
-  if (seed) rss.push(["noop first upload", seed.peakRssBytes]);
+  const seed = r.noop?.seededBy === "ours" ? ok(r.noop.seed) : ok(r.noop?.adopt);
+  if (seed) rss.push([r.noop?.adopt ? "noop adopt" : "noop first upload", seed.peakRssBytes]);
   if (nsm) rss.push(["noop re-sync", nsm.peakRssBytes]);
   const scaleDefault = r.scale.find((s) => s.label === "defaults");
   const sd = ok(scaleDefault?.outcome);
