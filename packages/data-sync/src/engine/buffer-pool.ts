@@ -1,9 +1,11 @@
 // File data is read into pooled buffers. Freshly allocated multi-MiB buffers come back to the
 // OS late (GC timing, and glibc keeps freed large chunks once its mmap threshold has risen), so
 // the resident size overshoots --max-memory. Buffers here come in power-of-two size classes
-// from 1 MiB up to the part size; the memory budget is charged the class size (cost()), and the
+// from 64 KiB up to the part size; the memory budget is charged the class size (cost()), and the
 // pool never holds more than the budget: free blocks of other classes are dropped to make room.
-const MIN_CLASS = 1024 * 1024;
+// Small classes matter too: a fresh buffer per 100 KB file (TUSZ's EDF files) was a steady
+// stream of garbage and page faults, a tenth of the CPU of a small-file upload.
+const MIN_CLASS = 64 * 1024;
 
 export class BufferPool {
   private free = new Map<number, Buffer[]>();
