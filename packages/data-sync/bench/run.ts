@@ -21,6 +21,7 @@ import {
   VERSITYGW_VERSION,
   type WanProfile,
 } from "@bgb/testkit";
+import { estimate } from "./estimate.ts";
 import { type Floor, hashFloor } from "./floor.ts";
 import { checkBucket, runMeasured } from "./measure.ts";
 import { DEFAULT_TOOLS, type Settings, TOOL_IDS, TOOLS, type ToolId } from "./peers/tools.ts";
@@ -90,7 +91,7 @@ Options:
   --noop-seed <tool>      who uploads the no-op tree first: ours (default), or s5cmd (faster), after
                           which ours adopts it into its journal, as after an upload of its own
   --scale-files <n>       default ${DEFAULT_SIZES.scaleFiles}
-  --scale-seconds <s>     time box per scale run (the rate is measured inside it); 0 = to the end; default 90
+  --scale-seconds <s>     time box per scale run (the rate is measured inside it); 0 = to the end; default 60
   --ours-args "<flags>"   extra flags for ours on every run, e.g. "--concurrency 32"
   --kill-at <fraction>    resume scenario: kill when this share of the bytes reached the server; default 0.5
   --repeat <n>            rounds of first uploads (upload, wan) and no-op re-syncs, interleaved; medians; default 1
@@ -189,7 +190,7 @@ const killAt = number(flags["kill-at"], 0.5, "kill-at");
 if (killAt >= 1) throw new Error("--kill-at must be below 1");
 const timeoutMs = number(flags.timeout, 1800, "timeout") * 1000;
 const repeat = count(flags.repeat, 1, "repeat");
-const scaleSeconds = number(flags["scale-seconds"], 90, "scale-seconds", 0);
+const scaleSeconds = number(flags["scale-seconds"], 60, "scale-seconds", 0);
 const wanDelay = millis(flags["wan-delay"], 30, "wan-delay");
 const wanRate = flags["wan-bwlimit"] === "none" ? undefined : size(flags["wan-bwlimit"], 100 * MiB);
 const wanProfile: WanProfile = {
@@ -261,6 +262,19 @@ interface Env {
 }
 
 async function main(): Promise<string> {
+  const guess = estimate({
+    sizes,
+    scenarios,
+    workloads,
+    tools: tools.length,
+    noopTools: tools.filter((t) => t === "ours" || NOOP_PEERS.includes(t)).length,
+    repeat,
+    scaleSeconds,
+  });
+  const sum = guess.reduce((a, [, t]) => a + t, 0);
+  log(
+    `expected duration on a quiet 2-core machine: about ${Math.ceil(sum / 60)} min (${guess.map(([n, t]) => `${n} ${(t / 60).toFixed(1)}`).join(", ")}), plus generating data and installing peers on a first run`,
+  );
   server = await startS3Server();
   const proxy = await startFaultProxy({ upstream: server.endpoint });
   proxies.push(proxy);

@@ -34,7 +34,7 @@ export const DEFAULT_SIZES: WorkloadSizes = {
   largeSize: 256 * MiB,
   mixFiles: 40,
   mixMax: 64 * MiB,
-  tuszFiles: 2000,
+  tuszFiles: 1000,
   tuszMax: 64 * MiB,
   noopFiles: 100_000,
   scaleFiles: 200_000,
