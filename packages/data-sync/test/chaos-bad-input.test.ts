@@ -6,7 +6,15 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
 import { CANARY, canaryEnv, secretsIn } from "./chaos-support.ts";
-import { bucketOnly, newBucket, pkgDir, s3, targetArgs, tempDir } from "./support.ts";
+import {
+  bucketOnly,
+  newBucket,
+  pkgDir,
+  s3,
+  targetArgs,
+  tempDir,
+  withTestDatasets,
+} from "./support.ts";
 
 const repoRoot = join(pkgDir, "..", "..");
 const BIN = {
@@ -48,7 +56,8 @@ interface Run {
 
 function run(cmd: Cmd, args: string[], env: Record<string, string | undefined> = {}): Promise<Run> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", BIN[cmd], ...args], {
+    const argv = cmd === "launch" ? args : withTestDatasets(cmd, args);
+    const child = spawn(process.execPath, ["--import", "tsx", BIN[cmd], ...argv], {
       cwd: cmd === "launch" ? repoRoot : pkgDir,
       env: {
         PATH: process.env.PATH,

@@ -60,7 +60,7 @@ export function datasetsWithoutCounts(): string {
 }
 
 /** The commands that read datasets.yaml; `help` and flags alone (`--version`) do not. */
-function withTestDatasets(name: "sync" | "data-sync", args: string[]): string[] {
+export function withTestDatasets(name: "sync" | "data-sync", args: string[]): string[] {
   if (args.includes("--config")) return args;
   const command = name === "sync" ? "sync" : args[0];
   const dataset = name === "sync" ? args[0] : args[1];
