@@ -1,9 +1,12 @@
 // The journal's per-file state is compact (digests as bytes in one arena, the S3 checksum only
 // when it is not derived from the digest) and still replays to exactly what was written.
 import { createHash } from "node:crypto";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { expect, test } from "vitest";
 import { encodeRecord, type JournalRecord } from "../src/engine/journal/records.ts";
-import { DigestArena, replay, snapshot } from "../src/engine/journal/state.ts";
+import { DigestArena, replay, replayFile, snapshot } from "../src/engine/journal/state.ts";
 
 const digest = (s: string) => createHash("sha256").update(s).digest();
 
@@ -60,4 +63,33 @@ test("the digest arena grows and keeps every digest", () => {
   }
   expect(arena.add("not hex")).toBeUndefined();
   expect(arena.add("g".repeat(64))).toBeUndefined();
+});
+
+test("a journal read in chunks replays to the same state, split characters and torn tail included", () => {
+  const lines = [encodeRecord({ t: "hdr", v: 1, endpoint: "e", bucket: "b", prefix: "p/" })];
+  for (let i = 0; i < 50; i++) {
+    const h = digest(String(i));
+    const key = `sub/électroencéphalogramme-${i}-脑电图.edf`; // multi-byte: chunks split them
+    lines.push(
+      encodeRecord({
+        t: "done",
+        key,
+        size: i,
+        mtime: `${i}`,
+        id: `${i}`,
+        sha256: h.toString("hex"),
+        s3: h.toString("base64"),
+      }),
+    );
+  }
+  const text = `${lines.join("")}\n${lines[1]?.slice(0, 30)}`; // an empty line, then a torn one
+  const path = join(mkdtempSync(join(tmpdir(), "journal-")), "j.jsonl");
+  writeFileSync(path, text);
+  const whole = replay(text);
+  for (const chunk of [7, 64, 1 << 20]) {
+    const s = replayFile(path, chunk);
+    expect(s.damagedLines).toBe(1);
+    expect(s.records).toBe(51);
+    expect(snapshot(s)).toEqual(snapshot(whole));
+  }
 });

@@ -15,15 +15,15 @@ import {
   fsyncSync,
   mkdirSync,
   openSync,
-  readFileSync,
   renameSync,
+  statSync,
   writeSync,
 } from "node:fs";
 import { dirname } from "node:path";
 import { FatalError } from "../errors.ts";
 import { acquireLock, type HeldLock } from "./lock.ts";
 import { encodeRecord, type JournalRecord } from "./records.ts";
-import { applyRecord, type JournalState, replay, snapshot } from "./state.ts";
+import { applyRecord, emptyState, type JournalState, replayFile, snapshot } from "./state.ts";
 
 export interface OpenJournal {
   readonly path: string;
@@ -161,8 +161,9 @@ function openLocked(
   header: Extract<JournalRecord, { t: "hdr" }>,
   lock: HeldLock,
 ): OpenJournal {
-  const text = existsSync(path) ? readFileSync(path, "utf8") : "";
-  const state = replay(text);
+  // read in chunks: a 200,000-file journal as one string would sit on top of its state
+  const empty = !existsSync(path) || statSync(path).size === 0;
+  const state = empty ? emptyState() : replayFile(path);
   const damagedOnOpen = state.damagedLines;
   if (
     state.header &&
@@ -175,7 +176,7 @@ function openLocked(
   state.header = header;
   // Rewrite when damaged (so the damage is not re-read forever) or when history dominates.
   const snap = snapshot(state);
-  if (damagedOnOpen > 0 || state.records > 2 * snap.length + 1000 || !text) {
+  if (damagedOnOpen > 0 || state.records > 2 * snap.length + 1000 || empty) {
     writeAtomically(path, snap.map(encodeRecord).join(""));
   }
   state.damagedLines = 0;
@@ -190,7 +191,7 @@ function openLocked(
     path,
     state,
     damagedOnOpen,
-    fresh: text === "",
+    fresh: empty,
     append(rec) {
       if (closed) return;
       writeSync(fd, encodeRecord(rec));
@@ -216,9 +217,9 @@ function openLocked(
 
 /** For status/gc: read without locking or rewriting. */
 export function readJournal(path: string): { state: JournalState; damaged: number } {
-  let text = "";
+  let state: JournalState;
   try {
-    text = existsSync(path) ? readFileSync(path, "utf8") : "";
+    state = existsSync(path) ? replayFile(path) : emptyState();
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     throw new FatalError(
@@ -227,6 +228,5 @@ export function readJournal(path: string): { state: JournalState; damaged: numbe
         : `journal ${path} cannot be read (${code}); fix its permissions or move it away`,
     );
   }
-  const state = replay(text);
   return { state, damaged: state.damagedLines };
 }
