@@ -365,7 +365,7 @@ const cases: Case[] = [
     "sync",
     T(["--state-dir", "/etc/hostname"]),
     3,
-    /cannot create the journal folder \/etc\/hostname\/journals .*check --state-dir/,
+    /^error: --state-dir \/etc\/hostname cannot hold the journals: \/etc\/hostname is a file, not a folder; pass a writable folder with --state-dir or BGB_STATE_DIR$/m,
   ],
   [
     "wrong secret key (canary)",

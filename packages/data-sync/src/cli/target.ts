@@ -16,6 +16,7 @@ import { UsageError } from "../engine/errors.ts";
 import { makeFilter } from "../engine/glob.ts";
 import { checkPrefix } from "../engine/keys.ts";
 import { type EndpointChoice, resolveEndpoint } from "./endpoint.ts";
+import type { StateDirOrigin } from "./state-dir.ts";
 
 export interface TargetFlags {
   config?: string;
@@ -48,13 +49,18 @@ export interface Target {
   filter: (rel: string) => boolean;
   journalPath: string;
   stateDir: string;
+  stateDirOrigin: StateDirOrigin;
 }
 
-function stateDirFrom(flag: string | undefined): string {
-  if (flag) return resolve(userCwd(), flag);
-  if (process.env.BGB_STATE_DIR) return resolve(process.env.BGB_STATE_DIR);
+function stateDirFrom(flag: string | undefined): { dir: string; origin: StateDirOrigin } {
+  if (flag) return { dir: resolve(userCwd(), flag), origin: "--state-dir" };
+  if (process.env.BGB_STATE_DIR)
+    return { dir: resolve(process.env.BGB_STATE_DIR), origin: "BGB_STATE_DIR" };
   const xdg = process.env.XDG_STATE_HOME;
-  return join(xdg && isAbsolute(xdg) ? xdg : join(homedir(), ".local", "state"), "bgb");
+  return {
+    dir: join(xdg && isAbsolute(xdg) ? xdg : join(homedir(), ".local", "state"), "bgb"),
+    origin: "default",
+  };
 }
 
 function expandSource(src: string, base: string): string {
@@ -104,7 +110,7 @@ export function resolveTarget(dataset: string, flags: TargetFlags): Target {
   // The source's endpoint never falls back to AWS_ENDPOINT_URL_S3: that one names the destination.
   const sourceEndpoint = resolveSourceEndpoint(def.source_endpoint_url, def.source_region);
   const prices = loaded.config.storage_prices;
-  const stateDir = stateDirFrom(flags.stateDir);
+  const { dir: stateDir, origin: stateDirOrigin } = stateDirFrom(flags.stateDir);
   const id = createHash("sha256")
     .update(`${endpoint.url ?? "aws"}\n${bucket}\n${prefix}`)
     .digest("hex")
@@ -128,6 +134,7 @@ export function resolveTarget(dataset: string, flags: TargetFlags): Target {
     filter: makeFilter(flags.include ?? def.include, flags.exclude ?? def.exclude),
     journalPath: join(stateDir, "journals", `${dataset}-${id}.jsonl`),
     stateDir,
+    stateDirOrigin,
   };
 }
 

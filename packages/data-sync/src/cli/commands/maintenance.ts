@@ -1,4 +1,5 @@
 // `data-sync status | verify | gc <dataset>`: thin adapters over the engine.
+import { dirname } from "node:path";
 import { EXIT, type ExitCode } from "@bgb/shared";
 import { runGc } from "../../engine/gc.ts";
 import { openJournal, readJournal } from "../../engine/journal/journal.ts";
@@ -12,6 +13,7 @@ import {
   type TransferFlags,
   transferSettings,
 } from "../runtime.ts";
+import { ensureStateDir } from "../state-dir.ts";
 import { resolveTarget, type TargetFlags } from "../target.ts";
 import { formatBytes } from "../units.ts";
 
@@ -104,6 +106,7 @@ export async function gcCommand(
 ): Promise<ExitCode> {
   const t = resolveTarget(dataset, flags);
   const store = makeStore(t, transferSettings(flags));
+  if (!flags.dryRun) ensureStateDir(t.stateDir, dirname(t.journalPath), t.stateDirOrigin, true);
   // A real gc holds the journal's lock: a sync running meanwhile could be creating uploads.
   const journal = flags.dryRun
     ? undefined

@@ -1,4 +1,5 @@
 // `pnpm sync <dataset>`: the thin adapter from flags to runSync and back to output.
+import { dirname } from "node:path";
 import { describeEndpoint, EXIT, type ExitCode } from "@bgb/shared";
 import { UsageError } from "../../engine/errors.ts";
 import type { Plan } from "../../engine/plan.ts";
@@ -11,6 +12,7 @@ import {
   type TransferFlags,
   transferSettings,
 } from "../runtime.ts";
+import { ensureStateDir } from "../state-dir.ts";
 import { resolveTarget, type Target, type TargetFlags } from "../target.ts";
 import { formatBytes, formatDuration, parseSize } from "../units.ts";
 import { uploadDatasetReport } from "./report-upload.ts";
@@ -104,6 +106,13 @@ export function exitCodeOf(s: SyncSummary): ExitCode {
 export async function syncCommand(dataset: string, flags: SyncFlags): Promise<ExitCode> {
   const target = resolveTarget(dataset, flags);
   const settings = transferSettings(flags);
+  // a dry run writes nothing: it only checks that the journals could be written
+  ensureStateDir(
+    target.stateDir,
+    dirname(target.journalPath),
+    target.stateDirOrigin,
+    !flags.dryRun,
+  );
   const renderer = makeRenderer(flags);
   const signal = cancellation();
   const started = Date.now();
