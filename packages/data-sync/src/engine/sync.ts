@@ -478,7 +478,10 @@ async function writeManifest(
     manifest.version;
   const written = !present;
   if (written) {
-    const body = Buffer.from(`${JSON.stringify(manifest, null, 1)}\n`);
+    // Written straight into the buffer: a `${json}\n` template is one more 40 MB copy at 200,000 files.
+    const json = JSON.stringify(manifest, null, 1);
+    const body = Buffer.allocUnsafe(Buffer.byteLength(json) + 1);
+    body[body.write(json)] = 0x0a;
     await o.store.putObject(
       manifestKey,
       body,
