@@ -647,7 +647,7 @@ function render(r: {
     lines.push(
       "## First upload into an empty bucket",
       "",
-      "The SHA-256 floor row is one hash pass over the same bytes in the bench's process (reads excluded): the least CPU any verified upload can spend.",
+      "The SHA-256 floor row is one hash pass over the same bytes in the bench's process (CPU of the hashing calls, reads excluded, best of 3): the least CPU any verified upload can spend.",
       "",
       uploadTable(rep.uploads, rep.floors),
       "",
