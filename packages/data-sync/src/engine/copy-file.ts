@@ -14,11 +14,12 @@ import type { TransferContext } from "./context.ts";
 import { compositeSha256 } from "./hashing.ts";
 import type { FileIdentity } from "./journal/records.ts";
 import type { ActiveUpload } from "./journal/state.ts";
+import { abandon, resumeOrStartMultipart } from "./multipart-start.ts";
 import { partCount, partRange, partSizeFor } from "./part-size.ts";
 import { type PlanItem, replanForSize } from "./plan.ts";
-import { listedEtag, type RemoteSource, type SourceEntry, sameIdentity } from "./source.ts";
+import { listedEtag, type RemoteSource, type SourceEntry } from "./source.ts";
 import { type CopySource, StoreError } from "./store.ts";
-import { abandon, type TransferResult, transferFile } from "./transfer-file.ts";
+import { type TransferResult, transferFile } from "./transfer-file.ts";
 
 /** The way an object went into the bucket (reported per file). */
 export type TransferPath = "copy" | "stream" | "upload";
@@ -223,52 +224,19 @@ async function multipartCopy(
   resume: ActiveUpload | undefined,
 ): Promise<RoutedResult> {
   const key = ctx.prefix + entry.relPath;
-  let partSize = requestedPartSize;
-  let uploadId: string | undefined;
-  const remote = new Map<number, { etag: string; sha256?: string; size: number }>();
-  if (resume && sameIdentity(resume, entry)) {
-    try {
-      for (const p of await ctx.store.listParts(key, resume.uploadId, { signal: ctx.signal }))
-        remote.set(p.partNumber, p);
-      uploadId = resume.uploadId;
-      partSize = resume.partSize;
-    } catch (err) {
-      if (!(err instanceof StoreError && err.kind === "no-such-upload")) throw err;
-      ctx.journal.append({ t: "end", uploadId: resume.uploadId, why: "NoSuchUpload" });
-      ctx.emit({
-        event: "restart",
-        key: entry.relPath,
-        reason: "its unfinished copy is gone from the bucket (NoSuchUpload): starting again",
-      });
-    }
-  } else if (resume) {
-    await abandon(ctx, resume, "source changed");
-  }
-  if (!uploadId) {
-    ctx.journal.append({ t: "intent", key: entry.relPath, at: new Date().toISOString() });
-    uploadId = await ctx.requests.with(1, ctx.signal, () =>
-      ctx.store.createMultipart(
-        key,
-        {
-          metadata: {
-            "bgb-part-size": String(partSize),
-            ...(expected ? { "bgb-sha256": expected } : {}),
-          },
-          storageClass: ctx.storageClass,
-        },
-        { signal: ctx.signal },
-      ),
-    );
-    ctx.journal.append({
-      t: "mpu",
-      key: entry.relPath,
-      uploadId,
-      partSize,
-      ...identityOnly(entry),
-      at: new Date().toISOString(),
-    });
-  }
-  const id = uploadId;
+  const started = await resumeOrStartMultipart<never>(ctx, entry, {
+    partSize: requestedPartSize,
+    resume,
+    metadata: (size) => ({
+      "bgb-part-size": String(size),
+      ...(expected ? { "bgb-sha256": expected } : {}),
+    }),
+    noun: "copy",
+    changed: "source changed",
+  });
+  if ("adopted" in started) return started.adopted; // never: a copy has no onGone
+  const { remote, partSize } = started;
+  const id = started.uploadId;
   const journaled = ctx.journal.state.uploads.get(entry.relPath)?.parts ?? new Map();
   const n = partCount(entry.size, partSize);
   const parts: { etag: string; sha256: string }[] = new Array(n);

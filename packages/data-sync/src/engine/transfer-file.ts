@@ -2,11 +2,12 @@
 // of one a previous run left behind. Every byte sent carries a SHA-256 the server checks.
 import { createHash } from "node:crypto";
 import type { TransferContext } from "./context.ts";
-import { isFatal, StoreError } from "./errors.ts";
+import { StoreError } from "./errors.ts";
 import type { FileOutcome } from "./events.ts";
 import { compositeSha256, sha256b64 } from "./hashing.ts";
 import type { FileIdentity } from "./journal/records.ts";
 import type { ActiveUpload } from "./journal/state.ts";
+import { abandon, resumeOrStartMultipart } from "./multipart-start.ts";
 import { partCount, partRange } from "./part-size.ts";
 import { type PlanItem, replanForSize } from "./plan.ts";
 import { type OpenedFile, type SourceEntry, sameIdentity } from "./source.ts";
@@ -141,27 +142,6 @@ async function putWhole(
   });
 }
 
-/** Aborts an upload we no longer want; if that fails it stays owned, for the cleanup or gc. */
-export async function abandon(
-  ctx: TransferContext,
-  up: { key: string; uploadId: string },
-  why: string,
-) {
-  try {
-    await ctx.store.abortMultipart(ctx.prefix + up.key, up.uploadId, { signal: ctx.signal });
-  } catch (err) {
-    if (!(err instanceof StoreError)) throw err;
-    if (isFatal(err) || err.kind === "aborted") throw err;
-    if (err.kind !== "no-such-upload") {
-      // Forget it as a resumable upload but keep it owned so cleanup/gc retries the abort.
-      ctx.journal.append({ t: "end", uploadId: up.uploadId, why: `${why} (abort failed)` });
-      ctx.journal.append({ t: "owned", ids: [up.uploadId] });
-      return;
-    }
-  }
-  ctx.journal.append({ t: "end", uploadId: up.uploadId, why });
-}
-
 async function multipart(
   ctx: TransferContext,
   file: OpenedFile,
@@ -173,48 +153,19 @@ async function multipart(
   const key = ctx.prefix + entry.relPath;
   if (supersedes) await abandon(ctx, supersedes, "file changed");
 
-  let uploadId: string | undefined;
-  const remote = new Map<number, { etag: string; sha256?: string; size: number }>();
-  if (resume && sameIdentity(resume, entry)) {
-    try {
-      for (const p of await ctx.store.listParts(key, resume.uploadId, { signal: ctx.signal }))
-        remote.set(p.partNumber, p);
-      uploadId = resume.uploadId;
-      partSize = resume.partSize;
-    } catch (err) {
-      if (!(err instanceof StoreError && err.kind === "no-such-upload")) throw err;
-      // Gone: maybe completed just before a crash, maybe aborted by a lifecycle rule.
-      const adopted = await adoptIfPresent(ctx, file, entry, resume.uploadId);
-      if (adopted) return adopted;
-      ctx.journal.append({ t: "end", uploadId: resume.uploadId, why: "NoSuchUpload" });
-      ctx.emit({
-        event: "restart",
-        key: entry.relPath,
-        reason: "its unfinished upload is gone from the bucket (NoSuchUpload): starting again",
-      });
-    }
-  } else if (resume) {
-    await abandon(ctx, resume, "file changed");
-  }
-  if (!uploadId) {
-    ctx.journal.append({ t: "intent", key: entry.relPath, at: new Date().toISOString() });
-    uploadId = await ctx.requests.with(1, ctx.signal, () =>
-      ctx.store.createMultipart(
-        key,
-        { metadata: { "bgb-part-size": String(partSize) }, storageClass: ctx.storageClass },
-        { signal: ctx.signal },
-      ),
-    );
-    ctx.journal.append({
-      t: "mpu",
-      key: entry.relPath,
-      uploadId,
-      partSize,
-      ...identityOnly(entry),
-      at: new Date().toISOString(),
-    });
-  }
-  const id = uploadId;
+  const started = await resumeOrStartMultipart(ctx, entry, {
+    partSize,
+    resume,
+    metadata: (size) => ({ "bgb-part-size": String(size) }),
+    noun: "upload",
+    changed: "file changed",
+    // Gone: maybe completed just before a crash, maybe aborted by a lifecycle rule.
+    onGone: (uploadId) => adoptIfPresent(ctx, file, entry, uploadId),
+  });
+  if ("adopted" in started) return started.adopted;
+  const { remote } = started;
+  partSize = started.partSize;
+  const id = started.uploadId;
   const journaled = ctx.journal.state.uploads.get(entry.relPath)?.parts ?? new Map();
 
   const n = partCount(entry.size, partSize);
