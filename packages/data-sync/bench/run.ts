@@ -130,6 +130,13 @@ function millis(text: string | undefined, fallback: number, what: string): numbe
   return Number(m[1]) * (m[2] === "s" ? 1000 : 1);
 }
 
+// A bad flag is one line naming it, not a stack trace (the parsing below runs at load time).
+const badFlag = (err: Error) => {
+  process.stderr.write(`bench: ${err.message} (pnpm bench --help lists the flags)\n`);
+  process.exit(2);
+};
+process.once("uncaughtException", badFlag);
+
 const str = { type: "string" } as const;
 const { values: flags } = parseArgs({
   options: {
@@ -201,6 +208,7 @@ const wanProfile: WanProfile = {
 const wanText = `${wanDelay} ms each way, ${wanRate ? `${(wanRate / MiB).toFixed(0)} MiB/s uplink` : "no bandwidth cap"}`;
 const noopSeed = list(flags["noop-seed"], ["ours", "s5cmd"], ["ours"], "noop-seed")[0];
 const oursArgs = (flags["ours-args"] ?? "").split(/\s+/).filter(Boolean);
+process.off("uncaughtException", badFlag);
 
 const benchDir = fileURLToPath(new URL(".", import.meta.url));
 const repoRoot = join(benchDir, "..", "..", "..");
