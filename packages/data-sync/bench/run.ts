@@ -119,7 +119,9 @@ function number(text: string | undefined, fallback: number, what: string, min = 
   if (text === undefined) return fallback;
   const n = Number(text);
   if (!(n >= min))
-    throw new Error(`--${what}: expected a number >= ${min > 0 ? "1" : "0"}, got "${text}"`);
+    throw new Error(
+      `--${what}: expected ${min > 0 ? "a positive number" : "a number >= 0"}, got "${text}"`,
+    );
   return n;
 }
 
