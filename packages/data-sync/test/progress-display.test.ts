@@ -3,7 +3,7 @@ import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, test } from "vitest";
-import { MiB, newBucket, pkgDir, runCli, s3, tempDir } from "./support.ts";
+import { MiB, newBucket, pkgDir, runCli, s3, tempDir, withTestDatasets } from "./support.ts";
 
 function dataset(): string {
   const src = tempDir("progress");
@@ -49,7 +49,7 @@ test("on a terminal: a live display redrawn in place, with the files in flight",
     "--import",
     "tsx",
     join(pkgDir, "src/bin/sync.ts"),
-    ...args(src, bucket),
+    ...withTestDatasets("sync", args(src, bucket)),
   ]
     .map((a) => `'${a}'`)
     .join(" ");

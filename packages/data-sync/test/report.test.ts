@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { GetObjectCommand, HeadObjectCommand } from "@aws-sdk/client-s3";
 import { type DatasetSummary, generateTusz } from "@bgb/testkit";
 import { beforeAll, expect, test } from "vitest";
-import { client, newBucket, pkgDir, runCli, syncArgs, tempDir } from "./support.ts";
+import { client, newBucket, pkgDir, repoDatasets, runCli, syncArgs, tempDir } from "./support.ts";
 
 let tree: DatasetSummary<Record<string, number>>;
 let config: string;
@@ -58,7 +58,14 @@ test("a missing label file makes the report exit 1 naming the EDF; the repo's co
   const t = await generateTusz({ root: broken, seed: 4, patients: 5, files: 10 });
   const victim = t.recordings[2];
   rmSync(join(broken, victim?.labels as string));
-  const r = await runCli("data-sync", ["report", "tuh", "--source", broken]);
+  const r = await runCli("data-sync", [
+    "report",
+    "tuh",
+    "--source",
+    broken,
+    "--config",
+    repoDatasets,
+  ]);
   expect(r.code).toBe(1);
   expect(r.stdout).toContain(
     `error missing-label: no label file ${victim?.labels} [${victim?.edf}]`,
