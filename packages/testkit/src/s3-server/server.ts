@@ -23,6 +23,11 @@ export interface StartOptions {
   /** Keep data here instead of a fresh temporary folder (kept on stop). */
   root?: string;
   port?: number;
+  /**
+   * Keep client connections open between requests, as S3 does (versitygw closes each one by
+   * default). The benchmark turns it on so no tool pays a TCP connect per request.
+   */
+  keepAlive?: boolean;
 }
 
 async function freePort(): Promise<number> {
@@ -72,7 +77,13 @@ export async function startS3Server(opts: StartOptions = {}): Promise<S3Server> 
   for (let attempt = 0; ; attempt++) {
     const port = opts.port ?? (await freePort());
     // Credentials go through the environment, never the command line (ps would show them).
-    const child = spawn(bin, ["--port", `127.0.0.1:${port}`, "--quiet", "posix", root], {
+    const flags = [
+      "--port",
+      `127.0.0.1:${port}`,
+      "--quiet",
+      ...(opts.keepAlive ? ["--keep-alive"] : []),
+    ];
+    const child = spawn(bin, [...flags, "posix", root], {
       env: {
         PATH: process.env.PATH ?? "",
         ROOT_ACCESS_KEY_ID: accessKeyId,
