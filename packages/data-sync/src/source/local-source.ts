@@ -1,5 +1,5 @@
 // A dataset tree on local disk.
-import { constants, type Dirent, promises as fsp } from "node:fs";
+import { type BigIntStats, constants, type Dirent, promises as fsp } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { FatalError } from "../engine/errors.ts";
 import type { FileIdentity } from "../engine/journal/records.ts";
@@ -130,8 +130,16 @@ export async function localSource(root: string): Promise<Source> {
     // O_NONBLOCK: a name replaced by a FIFO since the walk would block open() forever (beyond
     // SIGTERM); regular files read the same with it. What is no longer a regular file is refused.
     const fh = await fsp.open(abs, constants.O_RDONLY | constants.O_NONBLOCK);
-    const st = await fh.stat();
-    if (!st.isFile()) {
+    // One fstat serves both the regular-file check and the first identity() (issue 12: three
+    // fstats per small file were a measurable share of its CPU); later calls stat afresh.
+    let atOpen: BigIntStats | undefined;
+    try {
+      atOpen = await fh.stat({ bigint: true });
+    } catch (err) {
+      await fh.close();
+      throw err;
+    }
+    if (!atOpen.isFile()) {
       await fh.close();
       throw new Error(
         `${name} is no longer a regular file (now a FIFO, device or folder): refused; nothing was sent`,
@@ -149,7 +157,9 @@ export async function localSource(root: string): Promise<Source> {
         return buf;
       },
       async identity() {
-        return identityOf(await fh.stat({ bigint: true }));
+        const st = atOpen ?? (await fh.stat({ bigint: true }));
+        atOpen = undefined;
+        return identityOf(st);
       },
       close: () => fh.close(),
     };
