@@ -36,7 +36,11 @@ function targetOptions(cmd: Command, source = true): Command {
       "--state-dir <dir>",
       "where journals live (default $BGB_STATE_DIR or ~/.local/state/bgb)",
     )
-    .option("--concurrency <n>", "requests in flight at once (1-256)", "16")
+    .option(
+      "--concurrency <n>",
+      "requests in flight at once (1-256); big files' parts are also bounded by --max-memory",
+      "64",
+    )
     .option("--request-timeout <s>", "abandon a connection silent this long and retry", "60")
     .option("--json", "newline-delimited JSON on stdout");
 }

@@ -16,6 +16,12 @@ import { parseIntFlag, parseSize } from "./units.ts";
 
 /** --concurrency above this would open more sockets than any S3 endpoint rewards. */
 const MAX_CONCURRENCY = 256;
+/**
+ * 64: a request to a remote region waits a round trip (60-100 ms), so small files (most of TUSZ)
+ * are latency-bound at 16 in flight; 64 costs a few MiB of sockets, and big files' parts stay
+ * bounded by --max-memory whatever this is (docs/benchmarks.md, "Default concurrency").
+ */
+const DEFAULT_CONCURRENCY = 64;
 
 export interface TransferFlags {
   concurrency?: string;
@@ -47,7 +53,7 @@ export interface TransferSettings {
 export function transferSettings(f: TransferFlags): TransferSettings {
   const concurrency = f.concurrency
     ? parseIntFlag("--concurrency", f.concurrency, 1, MAX_CONCURRENCY)
-    : 16;
+    : DEFAULT_CONCURRENCY;
   const partSize = f.partSize ? parseSize("--part-size", f.partSize) : 16 * MiB;
   const maxMemory = f.maxMemory ? parseSize("--max-memory", f.maxMemory) : 256 * MiB;
   const bytesPerSecond = f.bwlimit ? parseSize("--bwlimit", f.bwlimit) : Number.POSITIVE_INFINITY;
