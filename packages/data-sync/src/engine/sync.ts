@@ -86,7 +86,9 @@ export interface SyncSummary {
    * expected_counts (per split, found vs expected) and --allow-partial was not given */
   manifest_refused: string | null;
   failures: Failure[];
-  plan: Plan;
+  /** a dry run's plan (what the CLI lists); null after a real run, so nothing the caller keeps
+   * afterwards (the dataset report walks the tree again) holds every file's walk entry */
+  plan: Plan | null;
   interrupted: boolean;
 }
 
@@ -158,7 +160,10 @@ export async function runSync(o: SyncOptions): Promise<SyncSummary> {
       ...(remote ? { remote } : {}),
     });
     emitPlan(o, plan, path);
-    return summarize(plan, failures, { uploaded: 0, adopted: 0, bytesSent: 0 }, false, counters);
+    return {
+      ...summarize(plan, failures, { uploaded: 0, adopted: 0, bytesSent: 0 }, false, counters),
+      plan,
+    };
   }
 
   const journal = openJournal(o.journalPath, header);
@@ -419,7 +424,7 @@ function summarize(
     manifest_version: null,
     manifest_refused: null,
     failures,
-    plan,
+    plan: null,
     interrupted,
   };
 }

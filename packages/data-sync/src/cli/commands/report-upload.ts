@@ -3,6 +3,7 @@
 // without reading it. Best-effort: the data and manifest are in whatever happens here.
 import { buildReport, gatherDataset, REPORT_NAME, renderJson } from "@bgb/dataset-report/engine";
 import { sha256b64 } from "../../engine/hashing.ts";
+import { collectGarbage } from "../../engine/limits.ts";
 import type { Source } from "../../engine/source.ts";
 import type { ObjectStore } from "../../engine/store.ts";
 import type { Target } from "../target.ts";
@@ -37,15 +38,7 @@ export async function uploadDatasetReport(
         line: summaryLine(s, t.dataset, key),
       };
     }
-    const listing = await source.list(t.filter);
-    const input = await gatherDataset({
-      dataset: t.dataset,
-      layout: t.layout,
-      files: listing.entries.map((e) => ({ path: e.relPath, size: e.size })),
-      reader: sourceReader(source, listing.entries),
-      expectedCounts: t.expectedCounts,
-    });
-    const report = buildReport(input, version);
+    const report = await reportOf(t, source, version);
     const s: Summary = {
       recordings: report.totals.recordings,
       hours: Math.round(report.totals.hours * 10) / 10,
@@ -79,6 +72,23 @@ export async function uploadDatasetReport(
       line: `report: not written (${message}); run pnpm data-sync report ${t.dataset}`,
     };
   }
+}
+
+/** The walk and the gathered headers live only in here: 200,000 files' worth of them must be
+ * garbage by the time the report is serialized and sent (the caller holds no plan either). */
+async function reportOf(t: Target, source: Source, version: string) {
+  // What the sync held (journal replay, plan, the manifest's body) is garbage now: collected
+  // first, the second walk reuses that heap instead of V8 growing it past --max-memory.
+  collectGarbage();
+  const listing = await source.list(t.filter);
+  const input = await gatherDataset({
+    dataset: t.dataset,
+    layout: t.layout as "tusz" | "chbmit",
+    files: listing.entries.map((e) => ({ path: e.relPath, size: e.size })),
+    reader: sourceReader(source, listing.entries),
+    expectedCounts: t.expectedCounts,
+  });
+  return buildReport(input, version);
 }
 
 interface Summary {

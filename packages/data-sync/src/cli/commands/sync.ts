@@ -148,7 +148,7 @@ export async function syncCommand(dataset: string, flags: SyncFlags): Promise<Ex
     : undefined;
   if (report?.state === "failed") renderer.event({ event: "warning", message: report.line });
   const { plan, failures, ...counts } = summary;
-  const human = flags.dryRun
+  const human = plan
     ? dryRunLines(target, plan, summary.path, Boolean(flags.verbose))
     : [
         `${summary.interrupted ? "interrupted" : "done"}: ${counts.files_uploaded} uploaded, ${counts.files_adopted ? `${counts.files_adopted} adopted (already in the bucket, not sent), ` : ""}${counts.files_skipped} unchanged, ${counts.files_failed} failed of ${counts.files_total} files; sent ${formatBytes(counts.bytes_sent)} in ${formatDuration(secs)} (${formatBytes(counts.bytes_sent / Math.max(secs, 0.001))}/s)`,
@@ -173,7 +173,7 @@ export async function syncCommand(dataset: string, flags: SyncFlags): Promise<Ex
       prefix: target.prefix,
       dry_run: Boolean(flags.dryRun),
       ...counts,
-      ...(flags.dryRun
+      ...(plan
         ? {
             plan: {
               files: plan.totals.files,
