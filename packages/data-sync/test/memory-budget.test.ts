@@ -41,7 +41,7 @@ describe("memory gate", () => {
       (w) => seen.push(w),
     );
     await m.acquire(10);
-    const waiting = [m.acquire(5), m.acquire(5)];
+    const waiting = [m.acquire(6)]; // the budget holds one such read at a time: starved
     await vi.advanceTimersByTimeAsync(999);
     expect(seen).toEqual([]); // ordinary back-pressure: not worth a word
     await vi.advanceTimersByTimeAsync(1);
@@ -51,6 +51,25 @@ describe("memory gate", () => {
     await vi.advanceTimersByTimeAsync(1000);
     expect(seen).toHaveLength(2);
     expect(seen[1]).toMatchObject({ waiting: false });
+  });
+
+  test("a full budget that holds several reads is back-pressure: no report however long it waits", async () => {
+    vi.useFakeTimers();
+    const seen: MemoryWait[] = [];
+    const m = new MemoryBudget(
+      40,
+      1e12,
+      () => 0,
+      1,
+      (w) => seen.push(w),
+    );
+    await m.acquire(40); // reads of 10 in flight: the budget holds four
+    const waiting = m.acquire(10);
+    await vi.advanceTimersByTimeAsync(5000);
+    m.release(40);
+    await waiting;
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(seen).toEqual([]);
   });
 
   test("close() ends a wait still reported", async () => {

@@ -154,6 +154,13 @@ export type MemoryWait =
 const WAIT_REPORT_MS = 1_000;
 
 /**
+ * A full byte budget that holds at least this many reads of the size asked is back-pressure
+ * (reading overlaps sending; big files at the defaults hold about 5 parts of 16 MiB), not
+ * starvation: a budget that holds one read at a time is worth telling the user to raise.
+ */
+const STARVED_BELOW_READS = 2;
+
+/**
  * The byte budget for file data, plus a check of the real resident size: the budget counts our
  * buffers, but the process also holds garbage the collector has not returned yet (more of it
  * when the machine is busy). Before more file data is read, an ask waits, while other buffers
@@ -184,7 +191,7 @@ export class MemoryBudget extends Budget {
   }
 
   override async acquire(n: number, signal?: AbortSignal): Promise<void> {
-    if (this.wouldWait(n)) {
+    if (this.wouldWait(n) && this.capacity < STARVED_BELOW_READS * n) {
       this.beginWait("budget");
       try {
         await super.acquire(n, signal);
