@@ -261,7 +261,10 @@ function oursInFlight(): number {
   );
   const conc = /--concurrency <n>[\s\S]*?\(default: "(\d+)"\)/.exec(help)?.[1];
   const part = /--part-size <size>[\s\S]*?\(default: "([^"]+)"\)/.exec(help)?.[1];
-  return Number(conc ?? 16) * parseSize(part ?? "16MiB");
+  const mem = /--max-memory <size>[\s\S]*?\(default: "([^"]+)"\)/.exec(help)?.[1];
+  // Part buffers in flight are bounded by the requests and, below that, by the memory budget
+  // (a part of --max-memory): the smaller bound is what a kill can lose.
+  return Math.min(Number(conc ?? 16) * parseSize(part ?? "16MiB"), parseSize(mem ?? "256MiB"));
 }
 
 interface Env {
