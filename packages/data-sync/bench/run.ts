@@ -2,6 +2,7 @@
 // lib-storage script), in one run against a local versitygw behind counting proxies: first
 // uploads with CPU and the SHA-256 floor, re-runs, a WAN-like profile, a no-op re-sync at
 // scale, memory at scale and resume after a kill. Not part of `pnpm test`.
+import "@bgb/shared/aws-sdk-node20";
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
