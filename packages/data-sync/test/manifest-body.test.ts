@@ -14,7 +14,7 @@ test.each([
   [
     "several, unsorted, non-ASCII and quoted keys",
     [
-      { key: "edf/dev/ü/é\"q\".edf", size: 2 ** 40, sha256: sha("b") },
+      { key: 'edf/dev/ü/é"q".edf', size: 2 ** 40, sha256: sha("b") },
       { key: "edf/train/x\\y/1.csv", size: 0, sha256: sha("c") },
       { key: "edf/eval/z/2.edf", size: 12345, sha256: sha("d") },
     ],
