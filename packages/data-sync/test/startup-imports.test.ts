@@ -2,39 +2,15 @@
 // "Start-up": 44 MiB instead of 77): every file a bin imports statically, followed through the
 // package, reaches no AWS SDK, zod, yaml or engine code, and takes from @bgb/shared only its
 // `cli` entry (the barrel would bring every schema). Commands load inside their actions.
-import { readFileSync } from "node:fs";
-import { dirname, relative, resolve } from "node:path";
+import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { reachedFrom, staticImports } from "@bgb/testkit";
 import { expect, test } from "vitest";
 
 const pkgDir = fileURLToPath(new URL("..", import.meta.url));
 const ALLOWED = new Set(["commander", "@bgb/shared/cli", "@bgb/shared/aws-sdk-node20"]);
 
-/** Specifiers of the value imports and re-exports that run when the file loads (no `import type`, no `import()`). */
-function staticImports(file: string): string[] {
-  const text = readFileSync(file, "utf8");
-  const found = [
-    ...text.matchAll(/^(?:import|export)\s+(?!type\s)[^;]*?\sfrom\s+"([^"]+)"/gms),
-    ...text.matchAll(/^import\s+"([^"]+)"/gm),
-  ];
-  return found.map((m) => m[1] as string);
-}
-
-function reached(entry: string): { files: string[]; packages: string[] } {
-  const files = new Set<string>();
-  const packages = new Set<string>();
-  const visit = (file: string) => {
-    if (files.has(file)) return;
-    files.add(file);
-    for (const spec of staticImports(file)) {
-      if (spec.startsWith(".")) {
-        if (spec.endsWith(".ts")) visit(resolve(dirname(file), spec));
-      } else if (!spec.startsWith("node:")) packages.add(spec);
-    }
-  };
-  visit(resolve(pkgDir, entry));
-  return { files: [...files].map((f) => relative(pkgDir, f)).sort(), packages: [...packages] };
-}
+const reached = (entry: string) => reachedFrom(pkgDir, entry);
 
 test.each(["src/bin/sync.ts", "src/bin/data-sync.ts"])(
   "%s loads commander, the command line and @bgb/shared/cli at start, nothing else",
