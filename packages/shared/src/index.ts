@@ -1,21 +1,11 @@
-export { ignoreClosedOutput } from "./closed-pipe.ts";
+// The exit table, the CLI errors and the boundary: one list, in the `cli` entry.
+export * from "./cli/index.ts";
 export {
   describeEndpoint,
   type EndpointChoice,
   type EndpointResult,
   resolveEndpoint,
 } from "./endpoint.ts";
-export {
-  EXIT,
-  EXIT_TABLE,
-  type ExitCode,
-  type ExitName,
-  type ExitRow,
-  errorEvent,
-  exitCodesHelp,
-  STOP_SIGNALS,
-  type StopSignal,
-} from "./exit-codes.ts";
 export { findRepoRoot } from "./find-repo-root.ts";
 export { loadProjectConfigs, PROJECT_FILES, type ProjectConfigs } from "./load/cross-file.ts";
 export { type ConfigIssue, formatIssue } from "./load/issues.ts";
