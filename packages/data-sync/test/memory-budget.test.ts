@@ -9,6 +9,21 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
+/** A byte budget of `capacity` with RSS far from the limit, recording what it reports. */
+function reporting(capacity: number): { m: MemoryBudget; seen: MemoryWait[] } {
+  const seen: MemoryWait[] = [];
+  return {
+    m: new MemoryBudget(
+      capacity,
+      1e12,
+      () => 0,
+      1,
+      (w) => seen.push(w),
+    ),
+    seen,
+  };
+}
+
 describe("memory gate", () => {
   test("over the resident limit it collects garbage first, and goes ahead when that was enough", async () => {
     let rss = 200;
@@ -32,14 +47,7 @@ describe("memory gate", () => {
 
   test("a read that waits more than a moment is reported once, and again when reads move", async () => {
     vi.useFakeTimers();
-    const seen: MemoryWait[] = [];
-    const m = new MemoryBudget(
-      10,
-      1e12,
-      () => 0,
-      1,
-      (w) => seen.push(w),
-    );
+    const { m, seen } = reporting(10);
     await m.acquire(10);
     const waiting = [m.acquire(6)]; // the budget holds one such read at a time: starved
     await vi.advanceTimersByTimeAsync(999);
@@ -55,14 +63,7 @@ describe("memory gate", () => {
 
   test("a full budget that holds several reads is back-pressure: no report however long it waits", async () => {
     vi.useFakeTimers();
-    const seen: MemoryWait[] = [];
-    const m = new MemoryBudget(
-      40,
-      1e12,
-      () => 0,
-      1,
-      (w) => seen.push(w),
-    );
+    const { m, seen } = reporting(40);
     await m.acquire(40); // reads of 10 in flight: the budget holds four
     const waiting = m.acquire(10);
     await vi.advanceTimersByTimeAsync(5000);
@@ -74,14 +75,7 @@ describe("memory gate", () => {
 
   test("close() ends a wait still reported", async () => {
     vi.useFakeTimers();
-    const seen: MemoryWait[] = [];
-    const m = new MemoryBudget(
-      10,
-      1e12,
-      () => 0,
-      1,
-      (w) => seen.push(w),
-    );
+    const { m, seen } = reporting(10);
     await m.acquire(10);
     const p = m.acquire(10);
     await vi.advanceTimersByTimeAsync(1500);
