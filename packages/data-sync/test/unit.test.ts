@@ -5,7 +5,7 @@ import { decideGc } from "../src/engine/gc.ts";
 import { globToRegExp, makeFilter } from "../src/engine/glob.ts";
 import { encodeRecord } from "../src/engine/journal/records.ts";
 import { replay } from "../src/engine/journal/state.ts";
-import { checkPrefix, checkRelPath } from "../src/engine/keys.ts";
+import { checkPrefix, checkRelPath, splitKeyCollisions } from "../src/engine/keys.ts";
 import { GiB, MAX_PARTS, MiB, partCount, partRange, partSizeFor } from "../src/engine/part-size.ts";
 import { makePlan } from "../src/engine/plan.ts";
 
@@ -62,12 +62,31 @@ describe("keys", () => {
     expect(checkRelPath("edf/a.edf")).toEqual({ ok: true, rel: "edf/a.edf" });
     expect(checkRelPath("../x").ok).toBe(false);
     expect(checkRelPath("a//b").ok).toBe(false);
+    for (const bad of ["./a", "a/.", "a/./b", "a/..", "a/../b", "a/", "..", "."])
+      expect(checkRelPath(bad).ok, bad).toBe(false);
+    for (const fine of ["a/.b", "a/..b/c", "...", "a/b.", ".edf/x"])
+      expect(checkRelPath(fine).ok, fine).toBe(true);
+    expect(checkRelPath("é/").ok).toBe(false); // non-ASCII still checked
+    expect(checkRelPath("é/../x").ok).toBe(false);
     expect(checkRelPath("a\\b").ok).toBe(false);
     expect(checkRelPath("a\u0001b").ok).toBe(false);
     expect(checkRelPath(".bgb-manifest.json").ok).toBe(false);
     expect(checkRelPath("x".repeat(1030)).ok).toBe(true); // the length is the engine's, with the prefix
     // NFC: the same name typed two ways is one key
     expect(checkRelPath("e\u0301.edf")).toEqual({ ok: true, rel: "\u00e9.edf" });
+  });
+  test("names that map to one key are failed together; distinct ones pass untouched", () => {
+    const entries = [
+      { relPath: "b" },
+      { relPath: "\u00e9", sourcePath: "e\u0301" },
+      { relPath: "a" },
+    ];
+    expect(splitKeyCollisions(entries)).toEqual({ unique: entries, collisions: [] });
+    const clash = [...entries, { relPath: "\u00e9" }];
+    const r = splitKeyCollisions(clash);
+    expect(r.unique.map((e) => e.relPath)).toEqual(["b", "a"]);
+    expect(r.collisions).toHaveLength(1);
+    expect(r.collisions[0]?.message).toMatch(/^2 source files map to this key/);
   });
   test("prefixes end in / and stay plain", () => {
     expect(checkPrefix("tuh/")).toBeUndefined();

@@ -31,6 +31,21 @@ export function compareKeys(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
 }
 
+/**
+ * Sorted as compareKeys orders them. Below U+D800, UTF-16 order is UTF-8 byte order, so keys
+ * with no character from U+D800 up sort as plain strings, with no two Buffers per comparison
+ * (which were most of building a 100,000-file manifest).
+ */
+function sortByKey(files: readonly ManifestFile[]): ManifestFile[] {
+  const plain = !files.some((f) => FROM_SURROGATES.test(f.key));
+  return [...files].sort(
+    plain
+      ? (a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)
+      : (a, b) => compareKeys(a.key, b.key),
+  );
+}
+const FROM_SURROGATES = /[\ud800-\uffff]/;
+
 export function datasetVersion(sortedFiles: readonly ManifestFile[]): string {
   const h = createHash("sha256");
   for (const f of sortedFiles) h.update(`${f.sha256} ${f.size} ${f.key}\n`, "utf8");
@@ -60,7 +75,7 @@ export function buildManifest(
   now: Date = new Date(),
   source?: string,
 ): DatasetManifest {
-  const sorted = [...files].sort((a, b) => compareKeys(a.key, b.key));
+  const sorted = sortByKey(files);
   return {
     format: MANIFEST_FORMAT,
     dataset,

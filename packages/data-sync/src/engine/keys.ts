@@ -14,14 +14,13 @@ export type KeyCheck = { ok: true; rel: string } | { ok: false; why: string };
  * key's length depends on the prefix, which a source does not know: see splitLongKeys.
  */
 export function checkRelPath(raw: string): KeyCheck {
-  const rel = raw.normalize("NFC");
-  const segments = rel.split("/");
+  // NFC leaves printable ASCII as it is; most dataset paths are that (and this runs per file)
+  const rel = ASCII.test(raw) ? raw : raw.normalize("NFC");
   if (rel === "" || rel.startsWith("/")) return { ok: false, why: "absolute or empty path" };
-  if (segments.some((s) => s === "" || s === "." || s === "..")) {
+  if (BAD_SEGMENT.test(rel)) {
     return { ok: false, why: 'path has an empty, "." or ".." segment and would escape the prefix' };
   }
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
-  if (/[\u0000-\u001f\u007f\\]/.test(rel)) {
+  if (CONTROL_OR_BACKSLASH.test(rel)) {
     return { ok: false, why: "path contains a control character or a backslash" };
   }
   if (rel === MANIFEST_NAME || rel === PREVIOUS_MANIFEST_NAME)
@@ -29,6 +28,12 @@ export function checkRelPath(raw: string): KeyCheck {
   if (rel === REPORT_NAME) return { ok: false, why: `${rel} is reserved for the dataset report` };
   return { ok: true, rel };
 }
+
+const ASCII = /^[\x20-\x7e]*$/;
+/** a segment that is empty, "." or "..": "a//b", "./a", "a/..", "a/" */
+const BAD_SEGMENT = /(?:^|\/)\.{0,2}(?:\/|$)/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
+const CONTROL_OR_BACKSLASH = /[\u0000-\u001f\u007f\\]/;
 
 /** S3 refuses keys over 1,024 bytes: counted with the real prefix, once, by the engine. */
 export function splitLongKeys<T extends { relPath: string }>(
@@ -80,6 +85,15 @@ function visible(name: string): string {
 export function splitKeyCollisions<T extends { relPath: string; sourcePath?: string }>(
   entries: readonly T[],
 ): { unique: T[]; collisions: { relPath: string; message: string }[] } {
+  // Keys are nearly always distinct: find the repeated ones first, group only those.
+  const seen = new Set<string>();
+  const repeated = new Set<string>();
+  for (const e of entries) {
+    if (seen.has(e.relPath)) repeated.add(e.relPath);
+    else seen.add(e.relPath);
+  }
+  seen.clear();
+  if (repeated.size === 0) return { unique: [...entries], collisions: [] };
   const byKey = new Map<string, T[]>();
   for (const e of entries) {
     const list = byKey.get(e.relPath);

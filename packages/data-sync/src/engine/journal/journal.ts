@@ -23,7 +23,14 @@ import { dirname } from "node:path";
 import { FatalError } from "../errors.ts";
 import { acquireLock, type HeldLock } from "./lock.ts";
 import { encodeRecord, type JournalRecord } from "./records.ts";
-import { applyRecord, emptyState, type JournalState, replayFile, snapshot } from "./state.ts";
+import {
+  applyRecord,
+  emptyState,
+  type JournalState,
+  replayFile,
+  snapshot,
+  snapshotLength,
+} from "./state.ts";
 
 export interface OpenJournal {
   readonly path: string;
@@ -175,9 +182,8 @@ function openLocked(
   }
   state.header = header;
   // Rewrite when damaged (so the damage is not re-read forever) or when history dominates.
-  const snap = snapshot(state);
-  if (damagedOnOpen > 0 || state.records > 2 * snap.length + 1000 || empty) {
-    writeAtomically(path, snap.map(encodeRecord).join(""));
+  if (damagedOnOpen > 0 || state.records > 2 * snapshotLength(state) + 1000 || empty) {
+    writeAtomically(path, snapshot(state).map(encodeRecord).join(""));
   }
   state.damagedLines = 0;
   const fd = openSync(path, "a");

@@ -220,6 +220,13 @@ export function replayFile(path: string, chunkBytes = 4 * 1024 * 1024): JournalS
   return s;
 }
 
+/** How many records snapshot(s) would hold, without building them (checked on every open). */
+export function snapshotLength(s: JournalState): number {
+  let n = (s.header ? 1 : 0) + (s.owned.size ? 1 : 0) + s.done.size + s.intents.size;
+  for (const u of s.uploads.values()) n += 1 + u.parts.size;
+  return n + (s.manifest ? 1 : 0) + (s.manifestAside ? 1 : 0);
+}
+
 /** The smallest record list that replays to the same state (for compaction). */
 export function snapshot(s: JournalState): JournalRecord[] {
   const out: JournalRecord[] = [];
