@@ -267,6 +267,19 @@ describe("fault proxy against versitygw", () => {
   };
   const put = (c: S3Client, Key: string, Body: Buffer) =>
     c.send(new PutObjectCommand({ Bucket, Key, Body, ChecksumSHA256: sha256(Body) }));
+  /** A PutObject with its checksum but UNSIGNED-PAYLOAD as the signed payload hash. */
+  const unsignedPut = (Key: string, Body: Buffer) => {
+    const cmd = new PutObjectCommand({ Bucket, Key, Body, ChecksumSHA256: sha256(Body) });
+    cmd.middlewareStack.add(
+      (next) => (args) => {
+        const r = args.request as { headers: Record<string, string> };
+        r.headers["x-amz-content-sha256"] = "UNSIGNED-PAYLOAD";
+        return next(args);
+      },
+      { step: "build", name: "unsignedPayload" },
+    );
+    return cmd;
+  };
   const read = async (Key: string) => {
     const got = await direct.send(new GetObjectCommand({ Bucket, Key }));
     return (got.Body as NonNullable<typeof got.Body>).transformToByteArray();
@@ -371,6 +384,29 @@ describe("fault proxy against versitygw", () => {
     expect((await put(viaProxy(), "slow/big", body)).$metadata.attempts).toBe(2);
     expect(proxy.stats.bytesReceived.PutObject).toBe(body.length);
     expect(sha256(await read("slow/big"))).toBe(sha256(body));
+  });
+
+  test("flipByte inverts one body byte: versitygw refuses it by the signed payload hash and, unsigned, by x-amz-checksum-sha256", async () => {
+    const body = randomBytes(64 * 1024);
+    proxy.setRules([{ match: { op: "PutObject" }, action: { kind: "flipByte", at: 1000 } }]);
+    const c = viaProxy({ maxAttempts: 1 });
+    // signed payload (what the SDK does over http): the body's SHA-256 no longer matches
+    await expect(put(c, "flip/signed", body)).rejects.toMatchObject({
+      $metadata: { httpStatusCode: 400 },
+    });
+    // UNSIGNED-PAYLOAD: only the signed checksum header still binds the body
+    await expect(c.send(unsignedPut("flip/unsigned", body))).rejects.toMatchObject({
+      $metadata: { httpStatusCode: 400 },
+    });
+    expect(proxy.stats.faults.flipByte).toBe(2);
+    for (const Key of ["flip/signed", "flip/unsigned"])
+      await expect(direct.send(new GetObjectCommand({ Bucket, Key }))).rejects.toMatchObject({
+        name: "NoSuchKey",
+      });
+    // and without the fault the same unsigned request is accepted with the right bytes
+    proxy.setRules([]);
+    await c.send(unsignedPut("flip/unsigned", body));
+    expect(sha256(await read("flip/unsigned"))).toBe(sha256(body));
   });
 
   test("status answers any S3 error code", async () => {

@@ -194,6 +194,9 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
       case "resetMidBody":
         forward(req, res, info, expectsContinue, action.afterBytes);
         break;
+      case "flipByte":
+        forward(req, res, info, expectsContinue, undefined, action.at);
+        break;
       case "delay": {
         const t = setTimeout(() => {
           timers.delete(t);
@@ -274,13 +277,15 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
     req.once("end", send);
   }
 
-  /** Streams the request upstream and the answer back; with resetAfter, resets mid-body instead. */
+  /** Streams the request upstream and the answer back; with resetAfter, resets mid-body instead;
+   * with flipAt, inverts that body byte on the way. */
   function forward(
     req: IncomingMessage,
     res: ServerResponse,
     info: RequestInfo,
     expectsContinue: boolean,
     resetAfter?: number,
+    flipAt?: number,
   ): void {
     const up = httpRequest({
       host: upstream.hostname,
@@ -343,7 +348,11 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
       if (tripped) return;
       stats.bytesReceived[info.op] += chunk.length;
       const cut = resetAfter !== undefined && forwarded + chunk.length >= resetAfter;
-      const out = cut ? chunk.subarray(0, resetAfter - forwarded) : chunk;
+      let out = cut ? chunk.subarray(0, resetAfter - forwarded) : chunk;
+      if (flipAt !== undefined && flipAt >= forwarded && flipAt < forwarded + out.length) {
+        out = Buffer.from(out); // a copy: the chunk may be a view the client still owns
+        out[flipAt - forwarded] = (out[flipAt - forwarded] as number) ^ 0xff;
+      }
       forwarded += out.length;
       stats.bytesForwarded[info.op] += out.length;
       if (cut) {

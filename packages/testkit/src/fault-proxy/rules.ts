@@ -22,6 +22,7 @@ export const FAULT_KINDS = [
   "stall",
   "delay",
   "trickle",
+  "flipByte",
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
@@ -37,7 +38,9 @@ export type FaultAction =
   /** Wait, then forward unchanged. */
   | { kind: "delay"; ms: number }
   /** Read the body, then answer one byte every intervalMs, forever: the socket is never idle. */
-  | { kind: "trickle"; intervalMs: number };
+  | { kind: "trickle"; intervalMs: number }
+  /** Forward with the request body's byte at offset `at` inverted: corruption on the way. */
+  | { kind: "flipByte"; at: number };
 
 export interface RuleMatch {
   /** HTTP method, case-insensitive. */
@@ -141,6 +144,8 @@ function validate(rule: FaultRule, i: number): void {
   const a = rule.action;
   if (a.kind === "resetMidBody" && !(Number.isInteger(a.afterBytes) && a.afterBytes >= 0))
     throw new Error(`fault rule ${i}: afterBytes must be an integer >= 0`);
+  if (a.kind === "flipByte" && !(Number.isInteger(a.at) && a.at >= 0))
+    throw new Error(`fault rule ${i}: at must be an integer >= 0`);
   if (a.kind === "delay" && !(a.ms >= 0)) throw new Error(`fault rule ${i}: ms must be >= 0`);
   if (a.kind === "trickle" && !(a.intervalMs > 0))
     throw new Error(`fault rule ${i}: intervalMs must be > 0`);
