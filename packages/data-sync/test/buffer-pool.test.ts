@@ -28,3 +28,15 @@ test("tiny files are not pooled (Node's own small-buffer pool serves them); idle
   const again = pool.take(600 * KiB);
   expect(again.buffer).not.toBe(held[0]?.buffer);
 });
+
+test("drain() forgets the idle blocks (the run is over), buffers still out come back as usual", () => {
+  const pool = new BufferPool(16 * MiB, 64 * MiB);
+  const idle = pool.take(8 * MiB);
+  const out = pool.take(8 * MiB);
+  pool.give(idle);
+  pool.drain();
+  const next = pool.take(8 * MiB);
+  expect(next.buffer).not.toBe(idle.buffer); // a new block: the idle one was let go
+  pool.give(out);
+  expect(pool.take(8 * MiB).buffer).toBe(out.buffer);
+});

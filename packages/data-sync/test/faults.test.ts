@@ -72,6 +72,23 @@ test("a connection reset in the middle of a part is retried", async () => {
   await expectBucketMatches(bucket, "ds/", src);
 });
 
+test("a byte corrupted on the way is refused by the server: the file fails, nothing wrong lands, the next run completes", async () => {
+  const bucket = await newBucket();
+  proxy.setRules([
+    { match: { op: "UploadPart", nth: 2, times: 1 }, action: { kind: "flipByte", at: 12345 } },
+    { match: { op: "PutObject", nth: 1, times: 1 }, action: { kind: "flipByte", at: 10 } },
+  ]);
+  const st = state();
+  const first = await run(bucket, st);
+  expect(proxy.stats.faults.flipByte).toBe(2);
+  expect(first.code).toBe(1);
+  expect(first.summary?.files_failed).toBe(2);
+  expect(first.summary?.manifest_version).toBeNull();
+  const second = await run(bucket, st);
+  expect(second.code).toBe(0);
+  await expectBucketMatches(bucket, "ds/", src);
+});
+
 test("a stalled connection is abandoned after --request-timeout and the request retried", async () => {
   const bucket = await newBucket();
   proxy.setRules([{ match: { op: "UploadPart", nth: 1, times: 1 }, action: { kind: "stall" } }]);

@@ -40,6 +40,12 @@ export class BufferPool {
     this.free.set(c, list);
   }
 
+  /** Forgets every idle block (the run is over: the manifest should not sit on top of them). */
+  drain(): void {
+    for (const [c, list] of this.free) this.held -= c * list.length;
+    this.free.clear();
+  }
+
   private classOf(size: number): number | undefined {
     if (size < MIN_CLASS / 2 || size > this.maxBlock) return undefined;
     let c = MIN_CLASS;

@@ -116,17 +116,27 @@ export class BandwidthLimit {
  * a fresh context carries the function). V8 lets a large heap grow well past its live size
  * before it collects; near --max-memory, collecting is cheaper than waiting for it.
  */
-let gcFn: (() => void) | null | undefined = null;
+let gcFn: ((o?: object) => void) | null | undefined = null;
 export function collectGarbage(): void {
   if (gcFn === null) {
     try {
       setFlagsFromString("--expose-gc");
-      gcFn = runInNewContext("gc") as () => void;
+      gcFn = runInNewContext("gc") as (o?: object) => void;
     } catch {
       gcFn = undefined;
     }
   }
   gcFn?.();
+}
+
+/**
+ * A collection that also gives free heap pages back to the OS (V8's "last resort" flavour,
+ * several passes): a plain one leaves the resident size where the heap's peak put it. For phase
+ * ends only, e.g. after the upload, before the manifest is built beside everything it left.
+ */
+export function releaseMemory(): void {
+  collectGarbage();
+  gcFn?.({ type: "major", execution: "sync", flavor: "last-resort" });
 }
 
 /** Live memory after a collection (heap and buffers): what the walk, the journal and the plan hold. */

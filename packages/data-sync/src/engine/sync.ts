@@ -23,11 +23,12 @@ import {
   capAbortListeners,
   liveHeap,
   MemoryBudget,
+  releaseMemory,
 } from "./limits.ts";
 import { manifestGuard } from "./manifest-guard.ts";
 import { makePlan, type Plan, type PlanItem } from "./plan.ts";
 import { type RemoteIndex, readRemoteIndex } from "./remote-index.ts";
-import { isS3Source, type Source } from "./source.ts";
+import { isS3Source, type Source, type SourceEntry } from "./source.ts";
 import { watchForStall } from "./stall-watch.ts";
 import { type ObjectStore, StoreError } from "./store.ts";
 import { transferFile } from "./transfer-file.ts";
@@ -104,11 +105,10 @@ function errorText(err: unknown): string {
 export async function runSync(o: SyncOptions): Promise<SyncSummary> {
   // what the walk, the journal and the plan add to the heap comes off the file-data budget
   const heapBefore = o.dryRun ? 0 : liveHeap();
-  const listed = await o.source.list(o.filter);
-  const { kept, tooLong } = splitLongKeys(listed.entries, o.prefix);
-  const { unique, collisions } = splitKeyCollisions(kept);
-  const listing = { entries: unique, problems: [...listed.problems, ...tooLong, ...collisions] };
-  const failures: Failure[] = listing.problems.map((p) => ({ key: p.relPath, error: p.message }));
+  // `listing` and `plan` are dropped (set to undefined) once the files are in: at 200,000 files
+  // their entries would otherwise sit beside the manifest being built (issue 12, peak RSS).
+  let listing: Walked | undefined = await listSource(o);
+  const failures: Failure[] = listing.failures;
   for (const f of failures) o.emit({ event: "file_failed", key: f.key, error: f.error });
   if (listing.entries.length === 0 && failures.length === 0) {
     throw new UsageError(
@@ -186,7 +186,7 @@ export async function runSync(o: SyncOptions): Promise<SyncSummary> {
       journal.fresh && !o.verifyRemote && journal.damagedOnOpen === 0
         ? await lookAtBucket(o)
         : undefined;
-    const plan = makePlan(listing.entries, journal.state, {
+    let plan: Plan | undefined = makePlan(listing.entries, journal.state, {
       ...planOpts,
       trustJournal: !o.verifyRemote && journal.damagedOnOpen === 0 && !journal.fresh,
       ...(remote ? { remote } : {}),
@@ -303,8 +303,9 @@ export async function runSync(o: SyncOptions): Promise<SyncSummary> {
     // Workers take the next item in turn: one closure per worker, not one queued per file
     // (200,000 of those held tens of MiB before the first upload).
     let next = 0;
+    const items = plan.items;
     const worker = async () => {
-      while (next < plan.items.length) await one(plan.items[next++] as PlanItem);
+      while (next < items.length) await one(items[next++] as PlanItem);
     };
     await Promise.all(Array.from({ length: o.concurrency }, worker));
     memory.close();
@@ -313,16 +314,23 @@ export async function runSync(o: SyncOptions): Promise<SyncSummary> {
     if (fatal) throw fatal; // cli/main.ts: isFatal() -> exit 3
     const done = { path, copied: bytesCopied, readBack: bytesReadBack };
     const n = { uploaded, adopted, bytesSent };
-    if (o.signal.aborted) return summarize(plan, failures, n, true, done);
+    const summary = summarize(plan, failures, n, o.signal.aborted, done);
+    if (o.signal.aborted) return summary;
 
     let manifestVersion: string | undefined;
     if (failures.length === 0 && !refusal) {
       const keys = listing.entries.map((e) => e.relPath);
+      // Only the keys and the journal are needed from here on (see `listing` above).
+      items.length = 0;
+      plan = undefined;
+      listing = undefined;
+      ctx.buffers.drain();
+      releaseMemory();
       manifestVersion = await writeManifest(o, journal, keys);
       await cleanUp(o, journal);
     }
     return {
-      ...summarize(plan, failures, n, false, done),
+      ...summary,
       manifest_version: manifestVersion ?? null,
       manifest_refused: failures.length === 0 ? (refusal ?? null) : null,
     };
@@ -404,6 +412,20 @@ async function lookAtBucket(o: SyncOptions): Promise<RemoteIndex | undefined> {
   }
 }
 
+interface Walked {
+  entries: SourceEntry[];
+  failures: Failure[];
+}
+
+/** The walk, with the keys S3 would refuse or that two names share taken out as failures. */
+async function listSource(o: SyncOptions): Promise<Walked> {
+  const listed = await o.source.list(o.filter);
+  const { kept, tooLong } = splitLongKeys(listed.entries, o.prefix);
+  const { unique, collisions } = splitKeyCollisions(kept);
+  const problems = [...listed.problems, ...tooLong, ...collisions];
+  return { entries: unique, failures: problems.map((p) => ({ key: p.relPath, error: p.message })) };
+}
+
 function summarize(
   plan: Plan,
   failures: Failure[],
@@ -412,12 +434,17 @@ function summarize(
   c: { path: SyncSummary["path"]; copied: number; readBack: number },
 ): SyncSummary {
   const failedKeys = new Set(failures.map((f) => f.key));
+  // failed files the plan does not hold (refused by the walk) add to the total
+  let planned = 0;
+  let skipped = 0;
+  for (const i of plan.items) {
+    if (failedKeys.has(i.entry.relPath)) planned++;
+    if (i.kind === "skip") skipped++;
+  }
   return {
-    files_total:
-      plan.totals.files +
-      failures.filter((f) => !plan.items.some((i) => i.entry.relPath === f.key)).length,
+    files_total: plan.totals.files + failedKeys.size - planned,
     files_uploaded: n.uploaded,
-    files_skipped: plan.items.filter((i) => i.kind === "skip").length,
+    files_skipped: skipped,
     files_adopted: n.adopted,
     files_failed: failedKeys.size,
     bytes_total: plan.totals.bytes,

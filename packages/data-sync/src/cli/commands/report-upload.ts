@@ -3,7 +3,7 @@
 // without reading it. Best-effort: the data and manifest are in whatever happens here.
 import { buildReport, gatherDataset, REPORT_NAME, renderJson } from "@bgb/dataset-report/engine";
 import { sha256b64 } from "../../engine/hashing.ts";
-import { collectGarbage } from "../../engine/limits.ts";
+import { releaseMemory } from "../../engine/limits.ts";
 import type { Source } from "../../engine/source.ts";
 import type { ObjectStore } from "../../engine/store.ts";
 import type { Target } from "../target.ts";
@@ -79,7 +79,7 @@ export async function uploadDatasetReport(
 async function reportOf(t: Target, source: Source, version: string) {
   // What the sync held (journal replay, plan, the manifest's body) is garbage now: collected
   // first, the second walk reuses that heap instead of V8 growing it past --max-memory.
-  collectGarbage();
+  releaseMemory();
   const listing = await source.list(t.filter);
   const input = await gatherDataset({
     dataset: t.dataset,

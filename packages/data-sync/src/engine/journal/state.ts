@@ -1,6 +1,7 @@
 // Replaying the journal into the state the planner needs: text (or a file read in chunks) in, state out.
 import { closeSync, openSync, readSync } from "node:fs";
 import { StringDecoder } from "node:string_decoder";
+import { collectGarbage } from "../limits.ts";
 import { decodeLine, type FileIdentity, type JournalRecord } from "./records.ts";
 
 export interface DoneEntry extends FileIdentity {
@@ -198,6 +199,8 @@ function replayLines(s: JournalState, text: string): string {
   return text.slice(start);
 }
 
+const COLLECT_EVERY_BYTES = 16 * 1024 * 1024;
+
 /**
  * replay() of a file read a few MiB at a time: a 200,000-file journal is about 50 MB, which as
  * one string (and its lines) came on top of the state it replays to.
@@ -209,8 +212,16 @@ export function replayFile(path: string, chunkBytes = 4 * 1024 * 1024): JournalS
     const buf = Buffer.allocUnsafe(chunkBytes);
     const utf8 = new StringDecoder("utf8"); // a character split across two reads stays whole
     let carry = "";
+    let sinceCollect = 0;
     for (let n = readSync(fd, buf, 0, chunkBytes, null); n > 0; ) {
       carry = replayLines(s, carry + utf8.write(buf.subarray(0, n)));
+      // Each line's parsed record is garbage once applied; collected now and then, they don't
+      // grow the heap (and the resident size) past what the state itself needs.
+      sinceCollect += n;
+      if (sinceCollect >= COLLECT_EVERY_BYTES) {
+        sinceCollect = 0;
+        collectGarbage();
+      }
       n = readSync(fd, buf, 0, chunkBytes, null);
     }
     if (carry + utf8.end() !== "") s.damagedLines++;
