@@ -89,6 +89,28 @@ test("a byte corrupted on the way is refused by the server: the file fails, noth
   await expectBucketMatches(bucket, "ds/", src);
 });
 
+test("a server that does not confirm x-amz-checksum-sha256 gets signed payloads: the unconfirmed body is sent again, the rest signed", async () => {
+  const sends = () => proxy.stats.requests.PutObject + proxy.stats.requests.UploadPart;
+  proxy.resetStats();
+  // one request at a time: with more, every body already in flight when the first unconfirmed
+  // answer arrives is sent again too
+  const one = ["--concurrency", "1"];
+  expect((await run(await newBucket(), state(), one)).code).toBe(0);
+  const usual = sends(); // every answer confirms the checksum: one request per body
+  proxy.resetStats();
+  const header = "x-amz-checksum-sha256";
+  proxy.setRules([
+    { match: { op: "PutObject" }, action: { kind: "dropResponseHeader", name: header } },
+    { match: { op: "UploadPart" }, action: { kind: "dropResponseHeader", name: header } },
+  ]);
+  const bucket = await newBucket();
+  const r = await run(bucket, state(), one);
+  expect(r.code).toBe(0);
+  // the first unconfirmed body went again (signed); every later one was signed from the start
+  expect(sends()).toBe(usual + 1);
+  await expectBucketMatches(bucket, "ds/", src);
+});
+
 test("a stalled connection is abandoned after --request-timeout and the request retried", async () => {
   const bucket = await newBucket();
   proxy.setRules([{ match: { op: "UploadPart", nth: 1, times: 1 }, action: { kind: "stall" } }]);

@@ -45,6 +45,32 @@ describe("memory gate", () => {
     expect(m.inUse).toBe(40);
   });
 
+  test("the resident size is read once for a burst of reads, again after a collection", async () => {
+    vi.useFakeTimers();
+    let reads = 0;
+    let rss = 10;
+    const m = new MemoryBudget(
+      1000,
+      150,
+      () => {
+        reads++;
+        return rss;
+      },
+      1,
+      undefined,
+      () => {
+        rss = 10;
+      },
+    );
+    for (let i = 0; i < 50; i++) await m.acquire(1);
+    expect(reads).toBe(1); // three system calls per reading: not one per file
+    await vi.advanceTimersByTimeAsync(10);
+    rss = 145; // near the limit now: the next read collects, and then reads it again
+    await m.acquire(1);
+    expect(reads).toBe(3);
+    expect(m.inUse).toBe(51);
+  });
+
   test("a read that waits more than a moment is reported once, and again when reads move", async () => {
     vi.useFakeTimers();
     const { m, seen } = reporting(10);

@@ -409,6 +409,22 @@ describe("fault proxy against versitygw", () => {
     expect(sha256(await read("flip/unsigned"))).toBe(sha256(body));
   });
 
+  test("dropResponseHeader answers without that header (a server that does not confirm checksums)", async () => {
+    const c = viaProxy();
+    const body = randomBytes(100);
+    expect((await put(c, "drop/a", body)).ChecksumSHA256).toBe(sha256(body));
+    proxy.setRules([
+      {
+        match: { op: "PutObject" },
+        action: { kind: "dropResponseHeader", name: "x-amz-checksum-sha256" },
+      },
+    ]);
+    const out = await put(c, "drop/b", body);
+    expect(out.ChecksumSHA256).toBeUndefined();
+    expect(out.ETag).toBeDefined(); // the rest of the answer is intact
+    expect(sha256(await read("drop/b"))).toBe(sha256(body));
+  });
+
   test("status answers any S3 error code", async () => {
     proxy.setRules([{ action: { kind: "status", status: 500, code: "InternalError" } }]);
     await expect(put(viaProxy({ maxAttempts: 1 }), "err/k", randomBytes(10))).rejects.toMatchObject(

@@ -170,6 +170,9 @@ const WAIT_REPORT_MS = 1_000;
  */
 const STARVED_BELOW_READS = 2;
 
+/** How long a resident-size reading is used before it is read again. */
+const RSS_FRESH_MS = 10;
+
 /**
  * The byte budget for file data, plus a check of the real resident size: the budget counts our
  * buffers, but the process also holds garbage the collector has not returned yet (more of it
@@ -183,11 +186,13 @@ export class MemoryBudget extends Budget {
   private reported = false;
   private reportTimer: NodeJS.Timeout | undefined;
   private lastGc = 0;
+  private rssAt = 0;
+  private rssSeen = 0;
 
   constructor(
     capacity: number,
     private readonly rssLimit: number,
-    private readonly rss: () => number = () => process.memoryUsage.rss(),
+    private readonly readRss: () => number = () => process.memoryUsage.rss(),
     /**
      * Memory a read of n bytes occupies, in n: 1 for a file read into the buffer; 2 when the
      * bytes come off a socket (a remote source), whose chunks stay until the next collection.
@@ -217,10 +222,7 @@ export class MemoryBudget extends Budget {
     // requests peaked at 295 MiB with one collection a second, 231 MiB with four).
     const gcEveryMs = this.readCost > 1 ? 250 : 1_000;
     if (this.rss() + n * this.readCost > this.rssLimit - this.rssLimit / 16) {
-      if (Date.now() - this.lastGc >= gcEveryMs) {
-        this.lastGc = Date.now();
-        this.collect();
-      }
+      if (Date.now() - this.lastGc >= gcEveryMs) this.collectNow();
     }
     if (!this.overLimit(n)) return;
     // Over the limit: most of it is garbage. Collect (at most every half second), then wait
@@ -230,11 +232,11 @@ export class MemoryBudget extends Budget {
       const deadline = Date.now() + 5_000;
       while (this.overLimit(n) && this.inUse > n && Date.now() < deadline) {
         if (Date.now() - this.lastGc >= 500) {
-          this.lastGc = Date.now();
-          this.collect();
+          this.collectNow();
           continue;
         }
         await new Promise<void>((resolve) => setTimeout(resolve, 20));
+        this.rssAt = 0; // waited: read it again
         if (signal?.aborted) {
           this.release(n);
           throw new InterruptedError();
@@ -243,6 +245,26 @@ export class MemoryBudget extends Budget {
     } finally {
       this.endWait();
     }
+  }
+
+  /**
+   * The resident size, read at most every RSS_FRESH_MS and after every collection: a reading is
+   * three system calls (/proc/self/stat), twice per file was a measurable share of a small
+   * file's CPU. Our own buffers are counted by the budget at once; RSS only catches garbage.
+   */
+  private rss(): number {
+    const now = Date.now();
+    if (now - this.rssAt >= RSS_FRESH_MS) {
+      this.rssSeen = this.readRss();
+      this.rssAt = now;
+    }
+    return this.rssSeen;
+  }
+
+  private collectNow(): void {
+    this.lastGc = Date.now();
+    this.collect();
+    this.rssAt = 0;
   }
 
   private overLimit(n: number): boolean {

@@ -24,8 +24,9 @@ function identityOf(st: { size: bigint; mtimeNs: bigint; ino: bigint }): FileIde
 }
 
 const YIELD_EVERY = 2000;
-const uid = process.getuid?.();
-const gids = new Set(process.getgroups?.() ?? []);
+// the ids open() is checked with
+const uid = process.geteuid?.();
+const gids = new Set([process.getegid?.(), ...(process.getgroups?.() ?? [])]);
 
 /**
  * The mode bits say we may read it: spares an access() per file. Anything else (and an ACL that

@@ -33,16 +33,20 @@ import {
 } from "../engine/store.ts";
 
 /**
- * SigV4 signs a hash of the payload; given none, the SDK's signer hashes the body itself: a
- * second SHA-256 pass over every byte we already hashed (a third of the CPU of a big upload).
- * The signer takes x-amz-content-sha256 as given when it is set, so set it from our digest.
- * The server checks it against the body like any signed payload hash.
+ * How a body is bound to the request's signature. SigV4 signs a hash of the payload; given none,
+ * the SDK's signer hashes the body itself, and the server hashes it again to check it. Every body
+ * we send also carries x-amz-checksum-sha256, a signed header the server checks against the body
+ * (a changed byte is refused: fault-proxy and faults tests). Where the server confirms that
+ * checksum in its answer, the payload goes as UNSIGNED-PAYLOAD, as the AWS SDKs send it over
+ * https: the same protection, one SHA-256 pass fewer on the server (issue 12). Otherwise the
+ * payload hash is ours (hex of the same digest), so the signer never hashes the body again.
  */
-function withPayloadHash<C extends PutObjectCommand | UploadPartCommand>(
+function bindPayload<C extends PutObjectCommand | UploadPartCommand>(
   cmd: C,
   sha256b64: string,
+  signed: boolean,
 ): C {
-  const hex = Buffer.from(sha256b64, "base64").toString("hex");
+  const value = signed ? Buffer.from(sha256b64, "base64").toString("hex") : "UNSIGNED-PAYLOAD";
   type Next = (args: { request: unknown }) => Promise<unknown>;
   const stack = cmd.middlewareStack as unknown as {
     add(mw: (next: Next) => Next, o: { step: "build"; name: string }): void;
@@ -50,7 +54,7 @@ function withPayloadHash<C extends PutObjectCommand | UploadPartCommand>(
   stack.add(
     (next) => (args) => {
       const req = args.request as { headers?: Record<string, string> };
-      if (req.headers) req.headers["x-amz-content-sha256"] = hex;
+      if (req.headers) req.headers["x-amz-content-sha256"] = value;
       return next(args);
     },
     { step: "build", name: "bgbPayloadHash" },
@@ -137,6 +141,27 @@ export function createS3Store(opts: S3StoreOptions): ObjectStore {
   }
   const sig = (o?: RequestOptions) => (o?.signal ? { abortSignal: o.signal } : {});
 
+  // Unsigned payloads only while the server confirms each body's SHA-256. The first answer
+  // without it (a server that ignores x-amz-checksum-*) switches this store to signed payloads,
+  // and that body is sent again, signed, so no byte ever went unchecked.
+  let signedPayloads = false;
+  async function checked<T extends { ChecksumSHA256?: string }>(
+    what: string,
+    sha256: string,
+    send: (signed: boolean) => Promise<T>,
+  ): Promise<T> {
+    if (signedPayloads) return call(what, () => send(true));
+    const out = await call(what, () => send(false));
+    if (out.ChecksumSHA256 === sha256) return out;
+    if (out.ChecksumSHA256 !== undefined)
+      throw new StoreError(
+        "other",
+        `${what}: the server kept SHA-256 ${out.ChecksumSHA256}, not the ${sha256} sent`,
+      );
+    signedPayloads = true;
+    return call(what, () => send(true));
+  }
+
   return {
     bucket,
     endpointLabel,
@@ -146,9 +171,9 @@ export function createS3Store(opts: S3StoreOptions): ObjectStore {
       if (f) throw storeError(f, `bucket ${bucket}`, bucket, endpointLabel);
     },
     async putObject(key, body, sha256, extra, o) {
-      await call(`PUT ${key}`, () =>
+      await checked(`PUT ${key}`, sha256, (signed) =>
         client.send(
-          withPayloadHash(
+          bindPayload(
             new PutObjectCommand({
               Bucket: bucket,
               Key: key,
@@ -160,6 +185,7 @@ export function createS3Store(opts: S3StoreOptions): ObjectStore {
               ContentType: extra.contentType,
             }),
             sha256,
+            signed,
           ),
           sig(o),
         ),
@@ -182,9 +208,9 @@ export function createS3Store(opts: S3StoreOptions): ObjectStore {
       return out.UploadId;
     },
     async uploadPart(key, uploadId, partNumber, body, sha256, o) {
-      const out = await call(`UploadPart ${key} #${partNumber}`, () =>
+      const out = await checked(`UploadPart ${key} #${partNumber}`, sha256, (signed) =>
         client.send(
-          withPayloadHash(
+          bindPayload(
             new UploadPartCommand({
               Bucket: bucket,
               Key: key,
@@ -195,6 +221,7 @@ export function createS3Store(opts: S3StoreOptions): ObjectStore {
               ChecksumSHA256: sha256,
             }),
             sha256,
+            signed,
           ),
           sig(o),
         ),

@@ -99,6 +99,14 @@ function uplink(bytesPerSecond: number): (bytes: number) => number {
   };
 }
 
+function without(raw: readonly string[], header: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i + 1 < raw.length; i += 2)
+    if (raw[i]?.toLowerCase() !== header.toLowerCase())
+      out.push(raw[i] as string, raw[i + 1] as string);
+  return out;
+}
+
 function withConnectionClose(raw: readonly string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i + 1 < raw.length; i += 2) {
@@ -197,6 +205,9 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
       case "flipByte":
         forward(req, res, info, expectsContinue, undefined, action.at);
         break;
+      case "dropResponseHeader":
+        forward(req, res, info, expectsContinue, undefined, undefined, action.name);
+        break;
       case "delay": {
         const t = setTimeout(() => {
           timers.delete(t);
@@ -278,7 +289,7 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
   }
 
   /** Streams the request upstream and the answer back; with resetAfter, resets mid-body instead;
-   * with flipAt, inverts that body byte on the way. */
+   * with flipAt, inverts that body byte on the way; with dropHeader, answers without it. */
   function forward(
     req: IncomingMessage,
     res: ServerResponse,
@@ -286,6 +297,7 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
     expectsContinue: boolean,
     resetAfter?: number,
     flipAt?: number,
+    dropHeader?: string,
   ): void {
     const up = httpRequest({
       host: upstream.hostname,
@@ -316,7 +328,8 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
       }
       // Early answer while the client is still sending (servers do this on auth errors): close
       // afterwards, as the server does, instead of leaving a half-sent body on a reused socket.
-      const head = req.complete ? ures.rawHeaders : withConnectionClose(ures.rawHeaders);
+      const raw = dropHeader ? without(ures.rawHeaders, dropHeader) : ures.rawHeaders;
+      const head = req.complete ? raw : withConnectionClose(raw);
       const pass = () => {
         res.writeHead(ures.statusCode ?? 502, ures.statusMessage, head);
         pipeline(ures, res, () => {});

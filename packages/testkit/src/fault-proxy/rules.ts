@@ -23,6 +23,7 @@ export const FAULT_KINDS = [
   "delay",
   "trickle",
   "flipByte",
+  "dropResponseHeader",
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
@@ -40,7 +41,9 @@ export type FaultAction =
   /** Read the body, then answer one byte every intervalMs, forever: the socket is never idle. */
   | { kind: "trickle"; intervalMs: number }
   /** Forward with the request body's byte at offset `at` inverted: corruption on the way. */
-  | { kind: "flipByte"; at: number };
+  | { kind: "flipByte"; at: number }
+  /** Forward, then answer without this response header (a server that does not send it). */
+  | { kind: "dropResponseHeader"; name: string };
 
 export interface RuleMatch {
   /** HTTP method, case-insensitive. */
