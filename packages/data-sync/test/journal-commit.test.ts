@@ -68,3 +68,18 @@ test("a line appended while a sync runs waits for the next sync, not the running
   expect(j.stats.syncs).toBe(2);
   j.close();
 });
+
+test("a journal folder that cannot be made is one FatalError, also under /proc (no endless mkdir)", () => {
+  const missingParent = join(fresh(), "..", "no", "such", "journals", "j.jsonl");
+  expect(() => openJournal(missingParent, header)).toThrow(
+    /cannot create the journal folder .* \(ENOENT\); check --state-dir/,
+  );
+  // mkdir({recursive: true}) spun at 100% CPU here: mkdir answers ENOENT with the parent there
+  expect(() => openJournal("/proc/bgb-state/journals/j.jsonl", header)).toThrow(
+    /cannot create the journal folder/,
+  );
+  // the folder of the journal itself is created (the CLI made the ones above it)
+  const one = join(fresh(), "..", "journals", "j.jsonl");
+  openJournal(one, header).close();
+  expect(readFileSync(one, "utf8")).toContain('"hdr"');
+});

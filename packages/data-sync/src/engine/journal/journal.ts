@@ -133,11 +133,14 @@ export function openJournal(
   header: Extract<JournalRecord, { t: "hdr" }>,
 ): OpenJournal {
   try {
-    mkdirSync(dirname(path), { recursive: true });
+    // One level, not { recursive: true }: that loops forever under /proc (mkdir answers ENOENT
+    // with the parent there). The CLI creates the state folder above (cli/state-dir.ts).
+    mkdirSync(dirname(path));
   } catch (err) {
-    throw new FatalError(
-      `cannot create the journal folder ${dirname(path)} (${(err as NodeJS.ErrnoException).code}); check --state-dir`,
-    );
+    if ((err as NodeJS.ErrnoException).code !== "EEXIST")
+      throw new FatalError(
+        `cannot create the journal folder ${dirname(path)} (${(err as NodeJS.ErrnoException).code}); check --state-dir`,
+      );
   }
   let lock: HeldLock;
   try {
