@@ -51,23 +51,27 @@ describe.concurrent("a session token the server rejects is access denied: exit 3
   });
 });
 
-test("a bucket name the server refuses (HTTP 400 InvalidBucketName): said so, naming the bucket", async () => {
-  proxy.setRules([
-    {
-      match: { method: "GET", op: "Other", query: "list-type" },
-      action: { kind: "status", status: 400, code: "InvalidBucketName" },
-    },
-  ]);
-  const r = await runCli("sync", syncArgs("tuh", src, bucket, tempDir("st")), {
-    endpoint: proxy.endpoint,
-  });
-  proxy.setRules([]);
-  expect(r.code).toBe(3);
-  expect(r.events).toHaveLength(1);
-  expect(r.events[0]?.message).toBe(
-    `bucket ${bucket}: the server refuses the bucket name (InvalidBucketName, HTTP 400): use a name it accepts (--bucket, or the bucket in the config)`,
-  );
-});
+test.each([
+  ["sync", () => syncArgs("tuh", src, bucket, tempDir("st"))],
+  ["data-sync", () => [...verifyArgs(), "--json"]],
+] as const)(
+  "%s: a bucket name the server refuses (HTTP 400 InvalidBucketName): said so, naming the bucket, exit 3",
+  async (bin, args) => {
+    proxy.setRules([
+      {
+        match: { method: "GET", op: "Other", query: "list-type" },
+        action: { kind: "status", status: 400, code: "InvalidBucketName" },
+      },
+    ]);
+    const r = await runCli(bin, args(), { endpoint: proxy.endpoint });
+    proxy.setRules([]);
+    expect(r.code).toBe(3);
+    expect(r.events).toHaveLength(1);
+    expect(r.events[0]?.message).toBe(
+      `bucket ${bucket}: the server refuses the bucket name (InvalidBucketName, HTTP 400): use a name it accepts (--bucket, or the bucket in the config)`,
+    );
+  },
+);
 
 test("the classification: a 400 without a code points at the bucket name; S3's BucketName is named", () => {
   const bare = classifyS3Error(

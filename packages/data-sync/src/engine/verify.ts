@@ -91,6 +91,14 @@ export async function verifyBucket(
   opts: { dataset: string; deep: boolean; concurrency: number; signal: AbortSignal },
 ): Promise<VerifyResult> {
   const manifestKey = prefix + MANIFEST_NAME;
+  // As sync does: a bucket that cannot be used (refused name, denied, unreachable) is exit 3,
+  // said once, before anything else is asked of it.
+  try {
+    await store.checkBucket({ signal: opts.signal });
+  } catch (err) {
+    if (err instanceof StoreError && err.kind === "aborted") throw err;
+    throw new FatalError(err instanceof Error ? err.message : String(err));
+  }
   let text: string;
   try {
     text = (await store.getObject(manifestKey, { signal: opts.signal })).toString("utf8");
