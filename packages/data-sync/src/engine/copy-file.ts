@@ -64,7 +64,7 @@ export async function copyOrStream(
           `s3://${route.from.bucket}/${route.from.prefix}${item.entry.sourcePath ?? item.entry.relPath} changed in the source since it was listed (another ETag); nothing of it was committed: run the sync again`,
         );
       }
-      if (!(err instanceof StoreError && err.kind === "access-denied")) throw err;
+      if (!(err instanceof StoreError && err.kind === "denied")) throw err;
       if (!route.refused) {
         route.refused = true;
         ctx.emit({

@@ -2,6 +2,7 @@
 // CLI error module (@bgb/shared/cli): each error says its exit code, and the CLI boundary
 // (cli/main.ts, through the shared runCli) prints it. The engine owns its domain errors here.
 import { EnvironmentError, EXIT, FailedError } from "@bgb/shared/cli";
+import type { S3FailureKind } from "@bgb/shared/s3";
 
 // UsageError (2): the user asked for something impossible (flags, config, dataset name).
 // InterruptedError (130): the user interrupted; work in flight was flushed to the journal.
@@ -12,22 +13,11 @@ export class FatalError extends EnvironmentError {
   override name = "FatalError";
 }
 
-/** What a storage request failed with (engine/store.ts; storage/s3-store.ts words it). */
-export type StoreErrorKind =
-  | "not-found"
-  | "no-such-upload"
-  | "no-such-bucket"
-  | "access-denied"
-  | "no-credentials"
-  | "unreachable"
-  /** a connection went silent and retries ran out: this file fails, the run goes on */
-  | "timeout"
-  | "bad-digest"
-  | "not-implemented"
-  /** the source object is no longer the one listed (If-Match / copy-source-if-match refused) */
-  | "precondition-failed"
-  | "aborted"
-  | "other";
+/**
+ * What a storage request failed with: the shared classification's kinds (@bgb/shared/s3, where
+ * the SDK's errors are read), so both CLIs name a failure alike. storage/s3-store.ts words it.
+ */
+export type StoreErrorKind = S3FailureKind;
 
 /** 1 (this file failed, the run goes on), or 3 when the failure is about the bucket, the
  * credentials or the endpoint (isFatal). */
@@ -47,7 +37,7 @@ export class StoreError extends FailedError {
 
 const FATAL_KINDS = new Set<StoreErrorKind>([
   "no-such-bucket",
-  "access-denied",
+  "denied",
   "no-credentials",
   "unreachable",
 ]);

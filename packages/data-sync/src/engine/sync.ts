@@ -350,7 +350,7 @@ async function cleanUp(o: SyncOptions, journal: OpenJournal): Promise<void> {
   } catch (err) {
     if (o.signal.aborted) return;
     const why =
-      err instanceof StoreError && err.kind === "access-denied"
+      err instanceof StoreError && err.kind === "denied"
         ? "ListMultipartUploads was denied"
         : errorText(err);
     o.emit({

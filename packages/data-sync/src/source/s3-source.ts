@@ -64,7 +64,7 @@ export function s3Source(
     const why =
       err.kind === "unreachable"
         ? `is unreachable${code ? ` (${code})` : ""}: check the network and source_endpoint_url (a dry run lists the source too)`
-        : err.kind === "access-denied"
+        : err.kind === "denied"
           ? `refused ${what} (AccessDenied)${anonymous ? ": the bucket does not allow unsigned requests; set source_anonymous: false and give credentials" : ": the credentials may not read it; for a public bucket set source_anonymous: true"}`
           : err.kind === "no-such-bucket" || err.kind === "not-found"
             ? `does not exist (${what}); check the source URL and source_endpoint_url`

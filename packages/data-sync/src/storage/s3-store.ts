@@ -100,7 +100,7 @@ function storeError(f: S3Failure, what: string, bucket: string, endpointLabel: s
       );
     case "denied":
       return new StoreError(
-        "access-denied",
+        "denied",
         `access denied to bucket "${bucket}" at ${endpointLabel} (${f.code}): check the credentials and the bucket policy`,
         f.status,
       );
@@ -453,7 +453,7 @@ export function createS3Store(opts: S3StoreOptions): ObjectStore {
         const e = classify(err, "GetBucketLifecycleConfiguration", bucket, endpointLabel);
         if ((e as { message: string }).message.includes("NoSuchLifecycleConfiguration"))
           return false;
-        if (e.kind === "not-implemented" || e.kind === "access-denied") return undefined;
+        if (e.kind === "not-implemented" || e.kind === "denied") return undefined;
         throw e;
       }
     },
