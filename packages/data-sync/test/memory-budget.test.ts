@@ -37,6 +37,7 @@ describe("memory gate", () => {
       () => {
         collections++;
         rss = 120; // the collector returned the garbage
+        return 80;
       },
     );
     await m.acquire(20);
@@ -60,6 +61,7 @@ describe("memory gate", () => {
       undefined,
       () => {
         rss = 10;
+        return 135;
       },
     );
     for (let i = 0; i < 50; i++) await m.acquire(1);
@@ -69,6 +71,35 @@ describe("memory gate", () => {
     await m.acquire(1);
     expect(reads).toBe(3);
     expect(m.inUse).toBe(51);
+  });
+
+  test("near the limit, collections that free little come less often (up to 16x); one that frees plenty resets that", async () => {
+    vi.useFakeTimers();
+    const at: number[] = [];
+    let freed = 0;
+    // RSS always near the 160 limit (150 + 1 > 160 - 10): every read would like a collection
+    const m = new MemoryBudget(
+      1e6,
+      160,
+      () => 150,
+      1,
+      undefined,
+      () => {
+        at.push(Date.now());
+        return freed;
+      },
+    );
+    const t0 = Date.now();
+    for (let t = 0; t <= 40_000; t += 500) {
+      await m.acquire(1);
+      m.release(1);
+      if (t === 20_000) freed = 100; // garbage again: the next collection resets the wait
+      await vi.advanceTimersByTimeAsync(500);
+    }
+    // the waits double after each collection that freed nothing: 2, 4, 8, then 16 s (the
+    // most); the one at 30 s frees plenty, and they come every second again
+    const expected = [0, 2000, 6000, 14000, 30000, 31000, 32000, 33000, 34000, 35000];
+    expect(at.map((x) => x - t0)).toEqual([...expected, 36000, 37000, 38000, 39000, 40000]);
   });
 
   test("a read that waits more than a moment is reported once, and again when reads move", async () => {
