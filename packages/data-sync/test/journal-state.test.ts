@@ -6,7 +6,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, test } from "vitest";
 import { encodeRecord, type JournalRecord } from "../src/engine/journal/records.ts";
-import { DigestArena, replay, replayFile, snapshot } from "../src/engine/journal/state.ts";
+import {
+  DigestArena,
+  replay,
+  replayFile,
+  snapshot,
+  snapshotLength,
+} from "../src/engine/journal/state.ts";
 
 const digest = (s: string) => createHash("sha256").update(s).digest();
 
@@ -92,4 +98,26 @@ test("a journal read in chunks replays to the same state, split characters and t
     expect(s.records).toBe(51);
     expect(snapshot(s)).toEqual(snapshot(whole));
   }
+});
+
+test("snapshotLength counts what snapshot builds, for every kind of record it keeps", () => {
+  const hex = digest("x").toString("hex");
+  const recs: JournalRecord[] = [
+    { t: "hdr", v: 1, endpoint: "e", bucket: "b", prefix: "p/" },
+    { t: "done", key: "a", size: 1, mtime: "1", id: "1", sha256: hex, s3: "x" },
+    { t: "intent", key: "c", at: "now" },
+    { t: "mpu", key: "m", uploadId: "U1", partSize: 5, size: 10, mtime: "1", id: "2", at: "" },
+    { t: "part", uploadId: "U1", n: 1, etag: "e1", sha256: "s", size: 5 },
+    { t: "part", uploadId: "U1", n: 2, etag: "e2", sha256: "s", size: 5 },
+    { t: "mpu", key: "gone", uploadId: "U2", partSize: 5, size: 10, mtime: "1", id: "3", at: "" },
+    { t: "end", uploadId: "U2", why: "aborted" },
+    { t: "owned", ids: ["U9"] },
+    { t: "superseded", key: "p/.bgb-manifest.json", previous: "p/prev.json" },
+  ];
+  const s = replay(recs.map(encodeRecord).join(""));
+  expect(snapshotLength(s)).toBe(snapshot(s).length);
+  const withManifest = replay(
+    [...recs, { t: "manifest", version: "v", key: "k" } as const].map(encodeRecord).join(""),
+  );
+  expect(snapshotLength(withManifest)).toBe(snapshot(withManifest).length);
 });

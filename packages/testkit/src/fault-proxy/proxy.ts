@@ -99,23 +99,18 @@ function uplink(bytesPerSecond: number): (bytes: number) => number {
   };
 }
 
-function without(raw: readonly string[], header: string): string[] {
+/** Raw header pairs without the ones named (case-insensitive). */
+function without(raw: readonly string[], ...names: string[]): string[] {
+  const drop = new Set(names.map((n) => n.toLowerCase()));
   const out: string[] = [];
   for (let i = 0; i + 1 < raw.length; i += 2)
-    if (raw[i]?.toLowerCase() !== header.toLowerCase())
+    if (!drop.has((raw[i] as string).toLowerCase()))
       out.push(raw[i] as string, raw[i + 1] as string);
   return out;
 }
 
 function withConnectionClose(raw: readonly string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    const [name, value] = [raw[i], raw[i + 1]];
-    if (name === undefined || value === undefined) break;
-    if (!/^(connection|keep-alive)$/i.test(name)) out.push(name, value);
-  }
-  out.push("Connection", "close");
-  return out;
+  return [...without(raw, "connection", "keep-alive"), "Connection", "close"];
 }
 
 const resource = (info: RequestInfo) => `/${info.bucket}${info.key ? `/${info.key}` : ""}`;
