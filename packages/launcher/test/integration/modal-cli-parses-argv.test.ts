@@ -1,7 +1,8 @@
 // The REAL modal CLI (modal/.venv, the project's pinned modal) parses every argv the launcher
 // builds. It is pointed at an unreachable server, so each command must get past argument
 // parsing and fail only when connecting ("Could not connect to the Modal server"), never with a
-// usage error. modal retries the connection for ~60 s, so all commands run at once.
+// usage error. modal retries the connection for ~63 s, so all commands run at once; on a loaded
+// 2-core machine thirteen Python start-ups add a minute or more, hence the generous limits.
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -79,6 +80,7 @@ const OTHERS: Record<string, string[]> = {
   ),
 };
 
+const WAIT_MS = 240_000;
 const unreachable = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({
   PATH: process.env.PATH,
   HOME: home,
@@ -96,7 +98,7 @@ beforeAll(() => {
       `${VENV_MODAL} is missing: create the project's Python environment with \`sh modal/scripts/venv.sh\``,
     );
   }
-  const opts = (env: NodeJS.ProcessEnv) => ({ cwd: REPO_ROOT, env, timeoutMs: 110_000 });
+  const opts = (env: NodeJS.ProcessEnv) => ({ cwd: REPO_ROOT, env, timeoutMs: WAIT_MS });
   for (const [name, { argv, spec }] of Object.entries(RUNS)) {
     results.set(name, runCommand(argv, opts(unreachable({ [SPEC_ENV]: spec }))));
   }
@@ -125,14 +127,19 @@ describe("the real modal CLI accepts every launcher argv", () => {
       // app.py imported with the launcher's BGB_LAUNCH_SPEC (it exits on an invalid spec)
       expect(output(r)).not.toContain(`${SPEC_ENV} is invalid`);
     },
+    WAIT_MS + 10_000,
   );
 
-  test.each(Object.keys(OTHERS))("%s: only the connection fails", async (name) => {
-    const r = await (results.get(name) as Promise<CommandResult>);
-    expect(output(r)).not.toMatch(/Usage:|No such option|Got unexpected extra|Missing argument/);
-    expect(output(r)).toContain("Could not connect to the Modal server");
-    expect(r.code).toBe(1);
-  });
+  test.each(Object.keys(OTHERS))(
+    "%s: only the connection fails",
+    async (name) => {
+      const r = await (results.get(name) as Promise<CommandResult>);
+      expect(output(r)).not.toMatch(/Usage:|No such option|Got unexpected extra|Missing argument/);
+      expect(output(r)).toContain("Could not connect to the Modal server");
+      expect(r.code).toBe(1);
+    },
+    WAIT_MS + 10_000,
+  );
 
   test("modal/app.py's own argument parser accepts the entrypoint arguments", () => {
     for (const { argv } of Object.values(RUNS)) {
