@@ -104,13 +104,14 @@ describe("launches that do not start", () => {
 
   test("modal hangs: --launch-timeout ends it, exit 1, recorded, app stopped", async () => {
     const before = stops(repo).length;
-    const r = await runBin(["smoke", "--name", "hang-1", "--launch-timeout", "2"], {
+    // 5 s from spawn: time for a loaded machine to start the stand-in and print the app id.
+    const r = await runBin(["smoke", "--name", "hang-1", "--launch-timeout", "5"], {
       cwd: repo.root,
       env: { ...repo.env, STANDIN_MODE: "hang" },
     });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(
-      /error: modal printed no BGB_RUN line within 2 s; app ap-StandIn0123456789 stopped/,
+      /error: modal printed no BGB_RUN line within 5 s; app ap-StandIn0123456789 stopped/,
     );
     expect(
       repo
