@@ -62,7 +62,8 @@ function gone(pid: number): boolean {
 
 describe("a launch that starts", () => {
   test("captures app id, URL and BGB_RUN; the client exits by itself", async () => {
-    const s = start("ok");
+    // It exits at once; the grace only has to outlast a loaded machine's process teardown.
+    const s = start("ok", { exitGraceMs: 5_000 });
     const r = await s.result;
     expect(r).toMatchObject({
       kind: "started",
