@@ -78,7 +78,8 @@ describe("a launch that starts", () => {
   });
 
   test("a client that lingers after BGB_RUN gets SIGINT (Modal's detach path) and the run stands", async () => {
-    const s = start("linger");
+    // SIGINT ends it at once; the kill grace only has to outlast a loaded machine's teardown.
+    const s = start("linger", { killGraceMs: 5_000 });
     const r = await s.result;
     expect(r).toMatchObject({ kind: "started", appId: APP_ID, client: "interrupted" });
     const calls = s.calls();
