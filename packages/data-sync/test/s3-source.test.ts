@@ -115,10 +115,11 @@ const files = (r: { events: Record<string, unknown>[] }) =>
 
 test("pnpm sync chbmit --dry-run with the shipped config: the PhysioNet bucket, planned or unreachable", async () => {
   // No internet here: listing s3://physionet-open fails and the user gets one line naming it.
-  // Where the bucket is reachable, the dry run prints the plan from it instead.
-  const r = await runCli("sync", ["chbmit", "--dry-run", "--state-dir", tempDir("st")], {
-    env: { AWS_ENDPOINT_URL_S3: "" },
-  });
+  // Where the bucket is reachable, the dry run prints the plan from it instead. The destination
+  // is checked first, so it is a bucket of the local server (its endpoint never reaches the source).
+  const bucket = await newBucket();
+  const st = tempDir("st");
+  const r = await runCli("sync", ["chbmit", "--dry-run", "--state-dir", st, "--bucket", bucket]);
   if (r.code === 3) {
     expect(r.stdout).toBe("");
     expect(r.stderr).toMatch(
@@ -128,7 +129,7 @@ test("pnpm sync chbmit --dry-run with the shipped config: the PhysioNet bucket, 
   } else {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(
-      "from: s3://physionet-open/chbmit/1.0.0/ -> s3://your-eeg-bucket/chbmit/",
+      `from: s3://physionet-open/chbmit/1.0.0/ -> s3://${bucket}/chbmit/`,
     );
   }
 });

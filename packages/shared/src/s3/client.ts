@@ -28,6 +28,10 @@ export function createS3Client(o: S3ClientOptions): S3Client {
     region: o.endpoint.region,
     ...(o.endpoint.url ? { endpoint: o.endpoint.url } : {}),
     forcePathStyle: o.endpoint.forcePathStyle,
+    // The endpoint is decided once, by resolveEndpoint (or the source's own setting). Without
+    // this the SDK would read AWS_ENDPOINT_URL_S3 itself for a client given no endpoint: a source
+    // on AWS (PhysioNet) would be listed on the destination's server.
+    ignoreConfiguredEndpointUrls: true,
     maxAttempts: o.maxAttempts,
     retryMode: "standard",
     ...(o.credentials ? { credentials: o.credentials } : {}),
