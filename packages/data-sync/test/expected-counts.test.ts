@@ -85,6 +85,18 @@ describe("sync against datasets.yaml's expected_counts", () => {
     expect(json.summary?.files_adopted).toBe(listFiles(tree).length); // nothing uploaded twice
   });
 
+  test("a partial tree and a missing bucket: exit 3 naming the bucket, no partial-download warning", async () => {
+    const bucket = `t-missing-${Date.now().toString(36)}`;
+    const r = await runCli("sync", [
+      ...syncArgs("tuh", tree, bucket, tempDir("st")),
+      "--config",
+      repoDatasets,
+    ]);
+    expect(r.code, r.stdout + r.stderr).toBe(3);
+    expect(r.events.filter((e) => e.event === "warning")).toEqual([]);
+    expect(r.events.find((e) => e.event === "error")?.message).toContain(bucket);
+  });
+
   test("--allow-partial writes the manifest anyway, with a warning", async () => {
     const bucket = await newBucket();
     const r = await runCli("sync", [

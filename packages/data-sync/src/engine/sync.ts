@@ -105,6 +105,10 @@ function errorText(err: unknown): string {
 export async function runSync(o: SyncOptions): Promise<SyncSummary> {
   // what the walk, the journal and the plan add to the heap comes off the file-data budget
   const heapBefore = o.dryRun ? 0 : liveHeap();
+  // The destination first: a wrong bucket, endpoint or credentials (exit 3) is said before a
+  // long walk, and before any warning about the source that the run would never act on.
+  // A dry run asks the bucket this one HEAD too (credentials, endpoint, bucket; fatal if they fail).
+  await checkBucket(o.store, o.signal);
   // `listing` and `plan` are dropped (set to undefined) once the files are in: at 200,000 files
   // their entries would otherwise sit beside the manifest being built (issue 12, peak RSS).
   let listing: Walked | undefined = await listSource(o);
@@ -152,9 +156,8 @@ export async function runSync(o: SyncOptions): Promise<SyncSummary> {
     bucket: o.store.bucket,
     prefix: o.prefix,
   };
-  // A dry run writes nothing but asks the bucket what it can: one HEAD (credentials, endpoint,
-  // bucket; fatal if they fail) and, with no journal here, the manifest and one listing.
-  await checkBucket(o.store, o.signal);
+  // A dry run writes nothing but asks the bucket what it can: with no journal here, the
+  // manifest and one listing.
   if (o.dryRun) {
     const { state, damaged } = readJournal(o.journalPath);
     const fresh = state.records === 0;
