@@ -128,9 +128,7 @@ test("pnpm sync chbmit --dry-run with the shipped config: the PhysioNet bucket, 
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
   } else {
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain(
-      `from: s3://physionet-open/chbmit/1.0.0/ -> s3://${bucket}/chbmit/`,
-    );
+    expect(r.stdout).toContain(`from: s3://physionet-open/chbmit/1.0.0/ -> s3://${bucket}/chbmit/`);
   }
 });
 
