@@ -12,6 +12,8 @@ export interface Measured {
   seconds: number;
   /** User + system CPU of the tool's process tree (killed runs too, up to the kill). */
   cpuSeconds?: number;
+  /** User + system CPU the S3 server (versitygw) spent during the run: its share of the box. */
+  serverCpuSeconds?: number;
   peakRssBytes: number;
   /** Request-body bytes of PutObject + UploadPart that reached the server. */
   bytesSent: number;
@@ -94,10 +96,12 @@ export function combine(runs: UploadResult[]): UploadResult {
   const ms = runs.flatMap((r) => (r.first.ok ? [r.first.value] : []));
   const seconds = ms.map((m) => m.seconds);
   const cpus = ms.flatMap((m) => (m.cpuSeconds === undefined ? [] : [m.cpuSeconds]));
+  const server = ms.flatMap((m) => (m.serverCpuSeconds === undefined ? [] : [m.serverCpuSeconds]));
   const first: Measured = {
     ...(ms[0] as Measured),
     seconds: median(seconds),
     cpuSeconds: cpus.length > 0 ? median(cpus) : undefined,
+    serverCpuSeconds: server.length > 0 ? median(server) : undefined,
     peakRssBytes: median(ms.map((m) => m.peakRssBytes)),
     range: [Math.min(...seconds), Math.max(...seconds)],
   };
@@ -162,6 +166,7 @@ export function uploadTable(results: UploadResult[], floors: Map<WorkloadName, F
     "CPU s (x best peer)",
     "CPU ms/file",
     "CPU s/GiB (x floor)",
+    "server CPU s",
     "MiB/s",
     "peak RSS MiB",
     "requests",
@@ -190,6 +195,7 @@ export function uploadTable(results: UploadResult[], floors: Map<WorkloadName, F
         cpu === undefined ? dash : `${secs(cpu)}${ratio(cpu, peer?.cpuSeconds)}`,
         cpu === undefined ? dash : ((cpu * 1000) / w.files.size).toFixed(2),
         perGiB === undefined ? dash : `${perGiB.toFixed(2)}${ratio(perGiB, floorPerGiB)}`,
+        m.serverCpuSeconds === undefined ? dash : secs(m.serverCpuSeconds),
         (w.bytes / MiB / m.seconds).toFixed(0),
         mib(m.peakRssBytes),
         String(total(m.requests)),
@@ -202,6 +208,7 @@ export function uploadTable(results: UploadResult[], floors: Map<WorkloadName, F
         secs(floor.seconds),
         ((floor.seconds * 1000) / floor.files).toFixed(3),
         `${floorPerGiB.toFixed(2)} (1.00x)`,
+        dash,
         dash,
         dash,
         dash,

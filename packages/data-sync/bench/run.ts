@@ -455,13 +455,19 @@ async function measuredRun(
   const cmd = TOOLS[tool].command({ source: w.root, prefix, ...job }, env.settings);
   execFileSync("sync"); // flush the previous run's writes so they don't land on this one
   env.proxy.resetStats();
+  const serverBefore = env.server.cpuSeconds();
   const t0 = performance.now();
   const watch = opts.watch;
   const killWhen = watch && (() => watch((performance.now() - t0) / 1000));
   const r = await runMeasured(cmd, { timeoutMs, killWhen });
+  const serverAfter = env.server.cpuSeconds();
   const measured: Measured = {
     seconds: r.seconds,
     cpuSeconds: r.cpuSeconds,
+    serverCpuSeconds:
+      serverBefore === undefined || serverAfter === undefined
+        ? undefined
+        : serverAfter - serverBefore,
     peakRssBytes: r.peakRssBytes,
     bytesSent: payload(env.proxy),
     requests: { ...env.proxy.stats.requests },

@@ -29,3 +29,27 @@ test("keepAlive: versitygw keeps connections open between requests (the benchmar
   expect(await connectionsFor(true)).toBe(1);
   expect(await connectionsFor(false)).toBe(2);
 });
+
+test("cpuSeconds: the server's own CPU grows with the work it is given, and is gone once it stops", async () => {
+  const server = await startS3Server({ keepAlive: true });
+  const agent = new Agent({ keepAlive: true, maxSockets: 4 });
+  try {
+    const before = server.cpuSeconds();
+    expect(before).toEqual(expect.any(Number));
+    // 800 unsigned listings: each is refused (403) after the server parses and answers it.
+    for (let i = 0; i < 800; i++) {
+      await new Promise<void>((resolve, reject) => {
+        get(`${server.endpoint}/?list-type=2&i=${i}`, { agent }, (res) => {
+          res.resume();
+          res.on("end", resolve);
+        }).on("error", reject);
+      });
+    }
+    const after = server.cpuSeconds() as number;
+    expect(after).toBeGreaterThan(before as number);
+  } finally {
+    agent.destroy();
+    await server.stop();
+  }
+  expect(server.cpuSeconds()).toBeUndefined();
+});

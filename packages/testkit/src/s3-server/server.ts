@@ -1,7 +1,7 @@
 // Starts a real S3-compatible server (versitygw, posix backend) on a free loopback port.
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,7 +16,42 @@ export interface S3Server {
   root: string;
   /** Environment for a child process that should use this server through the standard AWS chain. */
   env: Record<string, string>;
+  /**
+   * CPU seconds (user + system) the server has spent since it started, from /proc (Linux);
+   * undefined elsewhere or once it has exited. The bench reads it before and after each tool.
+   */
+  cpuSeconds(): number | undefined;
   stop(): Promise<void>;
+}
+
+// Linux's USER_HZ: the unit of /proc/<pid>/stat's times. 100 on every architecture Node runs
+// on, but asked once rather than assumed.
+let ticksPerSecond: number | undefined;
+function clockTicks(): number {
+  if (ticksPerSecond === undefined) {
+    try {
+      ticksPerSecond = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" })) || 100;
+    } catch {
+      ticksPerSecond = 100;
+    }
+  }
+  return ticksPerSecond;
+}
+
+/** utime + stime of a live process, in seconds (fields 14 and 15 of /proc/<pid>/stat). */
+export function processCpuSeconds(pid: number): number | undefined {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  } catch {
+    return undefined;
+  }
+  // The command name (field 2) may hold spaces and parentheses: count from its closing ")".
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const utime = Number(fields[11]);
+  const stime = Number(fields[12]);
+  if (!Number.isFinite(utime) || !Number.isFinite(stime)) return undefined;
+  return (utime + stime) / clockTicks();
 }
 
 export interface StartOptions {
@@ -126,6 +161,10 @@ export async function startS3Server(opts: StartOptions = {}): Promise<S3Server> 
         AWS_SECRET_ACCESS_KEY: secretAccessKey,
         AWS_REGION: region,
       },
+      cpuSeconds: () =>
+        child.pid === undefined || child.exitCode !== null || child.signalCode !== null
+          ? undefined
+          : processCpuSeconds(child.pid),
       stop,
     };
   }
