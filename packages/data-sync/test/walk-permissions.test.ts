@@ -4,7 +4,15 @@
 // who reads everything, so the walk runs here as `nobody` (setpriv) over files whose owner,
 // group and bits put nobody in each class.
 import { execFileSync, spawnSync } from "node:child_process";
-import { chmodSync, chownSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -46,7 +54,7 @@ test.skipIf(!canSwitch)(
   "as a user who is not root: each class's own bits decide, unreadable files are problems",
   () => {
     const tree = join(dir, "tree");
-    execFileSync("mkdir", ["-p", tree]);
+    mkdirSync(tree);
     chmodSync(dir, 0o755);
     chmodSync(tree, 0o755);
     for (const [name, [uid, gid, mode]] of Object.entries(FILES)) {

@@ -109,6 +109,13 @@ beforeAll(() => {
 
 const output = (r: CommandResult) => `${r.stdout}\n${r.stderr}`;
 
+/** Past argument parsing, stopped only by the unreachable server (exit 1). */
+function expectOnlyConnectionFailed(r: CommandResult): void {
+  expect(output(r)).not.toMatch(/Usage:|No such option|Got unexpected extra|Missing argument/);
+  expect(output(r)).toContain("Could not connect to the Modal server");
+  expect(r.code).toBe(1);
+}
+
 describe("the real modal CLI accepts every launcher argv", () => {
   test("it is the pinned modal from modal/.venv", async () => {
     const r = await runCommand(modalVersionArgv(VENV_MODAL), { env: unreachable() });
@@ -119,9 +126,7 @@ describe("the real modal CLI accepts every launcher argv", () => {
     "%s: --detach taken by Modal, then only the connection fails",
     async (name) => {
       const r = await (results.get(name) as Promise<CommandResult>);
-      expect(output(r)).not.toMatch(/Usage:|No such option|Got unexpected extra|Missing argument/);
-      expect(output(r)).toContain("Could not connect to the Modal server");
-      expect(r.code).toBe(1);
+      expectOnlyConnectionFailed(r);
       // Modal prints this only when it parsed --detach as its own option (before the script path).
       expect(r.stdout).toContain("running a local entrypoint in detached mode");
       // app.py imported with the launcher's BGB_LAUNCH_SPEC (it exits on an invalid spec)
@@ -132,12 +137,7 @@ describe("the real modal CLI accepts every launcher argv", () => {
 
   test.each(Object.keys(OTHERS))(
     "%s: only the connection fails",
-    async (name) => {
-      const r = await (results.get(name) as Promise<CommandResult>);
-      expect(output(r)).not.toMatch(/Usage:|No such option|Got unexpected extra|Missing argument/);
-      expect(output(r)).toContain("Could not connect to the Modal server");
-      expect(r.code).toBe(1);
-    },
+    async (name) => expectOnlyConnectionFailed(await (results.get(name) as Promise<CommandResult>)),
     WAIT_MS + 10_000,
   );
 

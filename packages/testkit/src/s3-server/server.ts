@@ -39,7 +39,7 @@ function clockTicks(): number {
 }
 
 /** utime + stime of a live process, in seconds (fields 14 and 15 of /proc/<pid>/stat). */
-export function processCpuSeconds(pid: number): number | undefined {
+function processCpuSeconds(pid: number): number | undefined {
   let stat: string;
   try {
     stat = readFileSync(`/proc/${pid}/stat`, "utf8");
